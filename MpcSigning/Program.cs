@@ -1,0 +1,6 @@
+namespace MpcSigning;
+
+public static class Program
+{
+    public static int Main(string[] args) => Cli.CliApp.Run(args);
+}
