@@ -19,16 +19,17 @@ public sealed class EphemeralSignerActor : ReceiveActor
     {
         Receive<CreateSessionKey>(cmd =>
         {
-            var session = Convert.ToHexStringLower(cmd.Evidence?.SessionId.Span ?? default);
-            if (cmd.Evidence is null || evidenceVerifier.Check(cmd.Evidence) is { } why)
+            var session = cmd.Evidence is null ? "-" : Convert.ToHexStringLower(cmd.Evidence.SessionId.Span);
+            var why = cmd.Evidence is null ? "none was given" : evidenceVerifier.Check(cmd.Evidence);
+            if (why is not null)
             {
-                Refuse(cmd.RequestId, "signing.evidence_refused", "the signer is not convinced by the quorum evidence: " + (cmd.Evidence is null ? "none was given" : why), session);
+                Refuse(cmd.RequestId, "signing.evidence_refused", "the signer is not convinced by the quorum evidence: " + why, session);
                 return;
             }
             Forget(session);
             var (secret, publicKey) = Ed25519.GenerateKeyPair();
             _keys[session] = secret;
-            Sender.Tell(new SessionKeyCreated { RequestId = cmd.RequestId, SessionId = cmd.Evidence.SessionId, PublicKey = ByteString.CopyFrom(publicKey) });
+            Sender.Tell(new SessionKeyCreated { RequestId = cmd.RequestId, SessionId = cmd.Evidence!.SessionId, PublicKey = ByteString.CopyFrom(publicKey) });
             Audit.Record("signer", "coordinator", nameof(CreateSessionKey), session, "key created");
         });
         Receive<SignWithSessionKey>(cmd =>
