@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using MpcSigning.Coordinator;
+using MpcSigning.Proto.Coordinator;
+
+namespace MpcSigning.Hosting;
+
+/// <summary>
+/// A node's configuration: config/mpcsign.json (or --config FILE), then the environment variables users know
+/// (REQUIRED_ENGINEERS, REQUIRED_STEWARDS, TEE_POLICY_HASH, MPCSIGN_*). A malformed value stops the node at start
+/// with a <see cref="ConfigException"/> naming the setting and what it must look like.
+/// </summary>
+public sealed record NodeConfig(
+    string NodeName,
+    IReadOnlyList<string> Roles,
+    CoordinatorOptions Coordinator,
+    int Threshold,
+    int Signers,
+    string RelyingPartyId,
+    string RelyingPartyOrigin,
+    string CaIssuer,
+    TimeSpan CertificateLifetime,
+    string LogOrigin,
+    string LogBaseUrl,
+    string LogKeyName,
+    string AttestationProvider,
+    bool AllowSimulatedAttestation,
+    string? TeePolicyHash)
+{
+    public static readonly string[] AllRoles = ["coordinator", "authn", "signer", "ca", "tlog"];
+
+    public static string DefaultFile => Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json");
+
+    /// <summary>Loads the file (default config/mpcsign.json beside the binary) and applies environment overrides.</summary>
+    public static NodeConfig Load(string? file, Func<string, string?> env)
+    {
+        var path = file ?? DefaultFile;
+        if (!File.Exists(path))
+            throw new ConfigException(file is null ? "config" : "--config", $"configuration file '{path}' does not exist");
+        IConfiguration c;
+        try
+        {
+            c = new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        {
+            throw new ConfigException(path, "is not valid JSON: " + (e.InnerException?.Message ?? e.Message));
+        }
+
+        var roles = c.GetSection("Node:Roles").GetChildren().Select(r => r.Value ?? "").ToArray();
+        foreach (var r in roles)
+            if (!AllRoles.Contains(r)) throw new ConfigException("Node:Roles", $"unknown role '{r}'; roles are {string.Join(", ", AllRoles)}");
+        var policy = new QuorumPolicy
+        {
+            RequiredEngineers = (uint)Int(env, c, "REQUIRED_ENGINEERS", "Quorum:RequiredEngineers", 1, 0, 100),
+            RequiredStewards = (uint)Int(env, c, "REQUIRED_STEWARDS", "Quorum:RequiredStewards", 2, 0, 100),
+        };
+        if (QuorumRule.Validate(policy) is { } bad) throw new ConfigException("REQUIRED_ENGINEERS/REQUIRED_STEWARDS", bad);
+        var ttl = TimeSpan.FromMinutes(Int(env, c, "MPCSIGN_SESSION_TTL_MINUTES", "Session:TtlMinutes", 15, 1, 24 * 60));
+        var signers = Int(env, c, "MPCSIGN_SIGNERS", "Signing:Signers", 3, 1, 255);
+        var threshold = Int(env, c, "MPCSIGN_THRESHOLD", "Signing:Threshold", 2, 1, signers);
+        var lifetime = Int(env, c, "MPCSIGN_CERT_LIFETIME_MINUTES", "Ca:CertificateLifetimeMinutes", 10, 1, 10);
+        var provider = Str(env, c, "MPCSIGN_ATTESTATION_PROVIDER", "Attestation:Provider", "auto");
+        if (provider is not ("auto" or "configfs" or "ioctl" or "simulated"))
+            throw new ConfigException("MPCSIGN_ATTESTATION_PROVIDER", $"'{provider}' is not one of auto, configfs, ioctl, simulated");
+
+        return new NodeConfig(
+            Str(env, c, "MPCSIGN_NODE_NAME", "Node:Name", "node-1"),
+            roles.Length == 0 ? AllRoles : roles,
+            CoordinatorOptions.Default with { Policy = policy, SessionTtl = ttl },
+            threshold,
+            signers,
+            Str(env, c, "MPCSIGN_RP_ID", "RelyingParty:Id", "mpcsign.local"),
+            Str(env, c, "MPCSIGN_RP_ORIGIN", "RelyingParty:Origin", "https://mpcsign.local"),
+            Str(env, c, "MPCSIGN_CA_ISSUER", "Ca:Issuer", "https://mpcsign.local"),
+            TimeSpan.FromMinutes(lifetime),
+            Str(env, c, "MPCSIGN_LOG_ORIGIN", "TLog:Origin", "mpcsign.local/log"),
+            Str(env, c, "MPCSIGN_LOG_BASE_URL", "TLog:BaseUrl", "https://mpcsign.local/log"),
+            Str(env, c, "MPCSIGN_LOG_KEY_NAME", "TLog:KeyName", "mpcsign.local/log"),
+            provider,
+            Bool(env, c, "MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "Attestation:AllowSimulated", false),
+            PolicyHash(env("TEE_POLICY_HASH")));
+    }
+
+    private static string? PolicyHash(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        var v = value.Trim().ToLowerInvariant();
+        if (v.Length != 64 || !v.All(Uri.IsHexDigit))
+            throw new ConfigException("TEE_POLICY_HASH", $"must be 64 hex characters (SHA-256 of the 48-byte MEASUREMENT; see 'mpcsign attest policy-hash'), got {value.Length} characters");
+        return v;
+    }
+
+    private static string Str(Func<string, string?> env, IConfiguration c, string variable, string key, string fallback) =>
+        env(variable) is { Length: > 0 } e ? e : c[key] is { Length: > 0 } v ? v : fallback;
+
+    private static int Int(Func<string, string?> env, IConfiguration c, string variable, string key, int fallback, int min, int max)
+    {
+        var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
+        if (raw is null) return fallback;
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new ConfigException(name, $"must be a whole number from {min} to {max}, got '{raw}'");
+        return n;
+    }
+
+    private static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
+    {
+        var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
+        if (raw is null) return fallback;
+        return raw.ToLowerInvariant() switch
+        {
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            _ => throw new ConfigException(name, $"must be true or false, got '{raw}'"),
+        };
+    }
+}
+
+/// <summary>A configuration value is wrong; the message names the setting (variable or key).</summary>
+public sealed class ConfigException(string setting, string problem) : Exception($"{setting}: {problem}")
+{
+    public string Setting { get; } = setting;
+}
