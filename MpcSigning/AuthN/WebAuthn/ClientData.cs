@@ -46,7 +46,7 @@ public sealed record ClientData(string Type, string Challenge, string Origin, bo
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
         using var doc = JsonDocument.ParseValue(ref reader);
-        if (reader.BytesConsumed != json.Length) throw new JsonException("bytes follow the JSON object");
+        if (json[(int)reader.BytesConsumed..].IndexOfAnyExcept(" \t\r\n"u8) >= 0) throw new JsonException("bytes follow the JSON object");
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("the top-level value is not an object");
         string? type = null, challenge = null, origin = null, topOrigin = null;
         bool? crossOrigin = null;
