@@ -1,0 +1,54 @@
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Proto.AuthN;
+
+namespace MpcSigning.AuthN.Registry;
+
+/// <summary>
+/// Checks a participant before it is enrolled, for every registry implementation alike, and returns the
+/// normalized copy to store (email trimmed and lower-cased, name trimmed).
+/// </summary>
+public static class ParticipantValidation
+{
+    /// <summary>WebAuthn L3 section 4 "Credential ID": at most 1023 bytes; mpcsign asks for at least 16 of entropy.</summary>
+    public const int MinCredentialIdBytes = 16;
+    public const int MaxCredentialIdBytes = 1023;
+
+    /// <summary>The normalized participant, or null with a code and message saying what to fix.</summary>
+    public static Participant? Normalize(Participant? p, out AuthNError code, out string message)
+    {
+        code = AuthNError.None;
+        message = "";
+        if (p is null) return Fail(AuthNError.InvalidName, "no participant was given.", out code, out message);
+        var email = ParticipantEmail.TryNormalize(p.Email, out var emailError);
+        if (email is null) return Fail(AuthNError.InvalidEmail, emailError, out code, out message);
+        var name = p.Name.Trim();
+        if (name.Length == 0)
+            return Fail(AuthNError.InvalidName, $"participant '{email}' has an empty name; give a display name, e.g. 'Alice'.",
+                out code, out message);
+        if (!RoleNames.IsValid(p.Role))
+            return Fail(AuthNError.InvalidRole,
+                $"participant '{email}' has role {RoleNames.ToName(p.Role)}; use '{RoleNames.Engineer}' or '{RoleNames.Steward}'.",
+                out code, out message);
+        if (p.CredentialId.Length is < MinCredentialIdBytes or > MaxCredentialIdBytes)
+            return Fail(AuthNError.InvalidCredentialId,
+                $"participant '{email}' has a {p.CredentialId.Length}-byte credential id; {MinCredentialIdBytes} to " +
+                $"{MaxCredentialIdBytes} bytes are required. Enroll the id the authenticator reported.", out code, out message);
+        using (var key = AssertionVerifier.ImportP256(p.PublicKeySpki.Span))
+        {
+            if (key is null)
+                return Fail(AuthNError.PublicKeyInvalid,
+                    $"participant '{email}' has a credential public key that is not a P-256 SubjectPublicKeyInfo; " +
+                    "enroll an ES256 credential.", out code, out message);
+        }
+        var normalized = p.Clone();
+        normalized.Email = email;
+        normalized.Name = name;
+        return normalized;
+    }
+
+    private static Participant? Fail(AuthNError c, string m, out AuthNError code, out string message)
+    {
+        (code, message) = (c, m);
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Google.Protobuf;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Crypto;
+using MpcSigning.Proto.AuthN;
+
+namespace MpcSigning.AuthN.Software;
+
+public sealed partial class SoftwareAuthenticator
+{
+    /// <summary>
+    /// Flags this authenticator reports: UP and UV. "Verification" is the operating system's: only the file's
+    /// owner can read the key (the mode is checked on every use). BE/BS are clear: the key is never synced.
+    /// </summary>
+    public const AuthenticatorFlags Flags = AuthenticatorFlags.UserPresent | AuthenticatorFlags.UserVerified;
+
+    /// <summary>
+    /// Answers <c>navigator.credentials.get</c> for <paramref name="challenge"/> on <paramref name="rp"/> (origin: its
+    /// first allowed origin). The counter is incremented and saved before the signature is made, so a crash can
+    /// skip a value but never sign two assertions with the same one.
+    /// </summary>
+    /// <exception cref="AuthNException">The file became unreadable, insecure, or the counter is exhausted.</exception>
+    public Assertion GetAssertion(byte[] challenge, RelyingParty rp)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(rp);
+        lock (_gate)
+        {
+            var file = ReadChecked(FilePath);
+            try
+            {
+                if (!Hashes.FixedTimeEquals(file.CredentialId, _credentialId))
+                    throw new AuthNException(AuthNError.AuthenticatorFileMalformed,
+                        $"software authenticator file '{FilePath}' was replaced by another credential since it was loaded; load it again.");
+                if (file.SignCount == uint.MaxValue)
+                    throw new AuthNException(AuthNError.AuthenticatorCounterExhausted,
+                        $"software authenticator '{FilePath}' has used all 2^32-1 signature counter values; create a new one and re-enroll.");
+                var count = file.SignCount + 1;
+                new AuthenticatorFile
+                {
+                    Email = file.Email, CredentialId = file.CredentialId, PublicKeySpki = file.PublicKeySpki,
+                    PrivateKeyPkcs8 = file.PrivateKeyPkcs8, SignCount = count,
+                }.Save(FilePath);
+                SignCount = count;
+                return Sign(file.PrivateKeyPkcs8, challenge, rp, count);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(file.PrivateKeyPkcs8);
+            }
+        }
+    }
+
+    private Assertion Sign(byte[] pkcs8, byte[] challenge, RelyingParty rp, uint count)
+    {
+        var authData = AuthenticatorData.Build(AssertionVerifier.RpIdHash(rp.RpId), Flags, count);
+        var clientData = ClientDataJson(challenge, rp.PrimaryOrigin);
+        // WebAuthn L3 section 6.3.3 step 11: sign authenticatorData || clientDataHash.
+        var signed = new byte[authData.Length + 32];
+        authData.CopyTo(signed, 0);
+        Hashes.Sha256(clientData).CopyTo(signed, authData.Length);
+        using var key = ECDsa.Create();
+        key.ImportPkcs8PrivateKey(pkcs8, out _);
+        var signature = key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        return new Assertion
+        {
+            CredentialId = ByteString.CopyFrom(_credentialId),
+            AuthenticatorData = ByteString.CopyFrom(authData),
+            ClientDataJson = ByteString.CopyFrom(clientData),
+            Signature = ByteString.CopyFrom(signature),
+        };
+    }
+
+    /// <summary>CollectedClientData (section 5.8.1) in the member order browsers use: type, challenge, origin, crossOrigin.</summary>
+    internal static byte[] ClientDataJson(byte[] challenge, string origin)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", ClientData.AssertionType);
+            w.WriteString("challenge", Base64Url.EncodeToString(challenge));
+            w.WriteString("origin", origin);
+            w.WriteBoolean("crossOrigin", false);
+            w.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+}

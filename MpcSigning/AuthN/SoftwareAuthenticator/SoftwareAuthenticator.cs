@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using MpcSigning.Crypto;
+using MpcSigning.Proto.AuthN;
+
+namespace MpcSigning.AuthN.Software;
+
+/// <summary>
+/// A WebAuthn authenticator in a file: an ECDSA P-256 (ES256) key, a random credential id and a signature
+/// counter, in <c>&lt;directory&gt;/&lt;email&gt;.json</c> readable only by its owner. It produces exactly the
+/// structures a browser and a security key would (authenticatorData, clientDataJSON, DER signature), so the relying
+/// party verifies it with the same code. Until browser registration exists, this is how participants approve.
+/// <para>
+/// The private key stays on disk. Each <see cref="GetAssertion"/> reads it, imports it into a .NET ECDsa only for the
+/// signature, and wipes the PKCS#8 bytes in <c>finally</c>. It cannot live in libsodium guarded memory: the ECDsa
+/// key is held by OpenSSL, outside our control, for the lifetime of the ECDsa object, which is therefore short.
+/// </para>
+/// </summary>
+public sealed partial class SoftwareAuthenticator
+{
+    private readonly object _gate = new();
+    private readonly byte[] _credentialId;
+    private readonly byte[] _publicKeySpki;
+
+    /// <summary>The authenticator file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The normalized email of the participant this authenticator belongs to.</summary>
+    public string Email { get; }
+
+    /// <summary>The counter of the last assertion produced (0 before the first).</summary>
+    public uint SignCount { get; private set; }
+
+    public byte[] CredentialId => (byte[])_credentialId.Clone();
+
+    /// <summary>The public key as SubjectPublicKeyInfo DER, as the registry stores it.</summary>
+    public byte[] PublicKeySpki => (byte[])_publicKeySpki.Clone();
+
+    /// <summary>Default directory: $XDG_CONFIG_HOME/mpcsign/authenticators, else ~/.config/mpcsign/authenticators.</summary>
+    public static string DefaultDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+            "mpcsign", "authenticators");
+
+    private SoftwareAuthenticator(string path, AuthenticatorFile file)
+    {
+        FilePath = path;
+        Email = file.Email;
+        _credentialId = file.CredentialId;
+        _publicKeySpki = file.PublicKeySpki;
+        SignCount = file.SignCount;
+    }
+
+    /// <summary>The participant record to enroll for this authenticator.</summary>
+    public Participant ToParticipant(string name, Role role, long registeredAtUnixMs = 0) => new()
+    {
+        Name = name, Email = Email, Role = role,
+        CredentialId = Google.Protobuf.ByteString.CopyFrom(_credentialId),
+        PublicKeySpki = Google.Protobuf.ByteString.CopyFrom(_publicKeySpki),
+        SignCount = SignCount, RegisteredAtUnixMs = registeredAtUnixMs,
+    };
+
+    /// <summary>Creates a new key and credential id and saves them (mode 0600) under <paramref name="directory"/>.</summary>
+    /// <exception cref="AuthNException">Invalid email, or an authenticator for this email already exists.</exception>
+    public static SoftwareAuthenticator Create(string? directory, string email)
+    {
+        var path = PathFor(directory, email, createDirectory: true);
+        if (File.Exists(path))
+            throw new AuthNException(AuthNError.AuthenticatorExists,
+                $"a software authenticator already exists at '{path}'; load it, or move it away to create a new one " +
+                "(the participant must then be re-enrolled).");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pkcs8 = key.ExportPkcs8PrivateKey();
+        try
+        {
+            // WebAuthn L3 section 4 "Credential ID": at least 16 bytes of entropy; 32 random bytes here.
+            var id = new byte[32];
+            Interop.Sodium.RandomBytes(id);
+            var file = new AuthenticatorFile
+            {
+                Email = ParticipantEmail.Normalize(email), CredentialId = id,
+                PublicKeySpki = key.ExportSubjectPublicKeyInfo(), PrivateKeyPkcs8 = pkcs8, SignCount = 0,
+            };
+            file.Save(path);
+            return new SoftwareAuthenticator(path, file);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>Loads the authenticator for <paramref name="email"/>; the file must exist and be owner-only.</summary>
+    /// <exception cref="AuthNException">Missing, group/world-accessible or malformed file.</exception>
+    public static SoftwareAuthenticator Load(string? directory, string email)
+    {
+        var path = PathFor(directory, email, createDirectory: false);
+        var file = ReadChecked(path);
+        try
+        {
+            if (file.Email != ParticipantEmail.Normalize(email))
+                throw new AuthNException(AuthNError.AuthenticatorFileMalformed,
+                    $"software authenticator file '{path}' belongs to '{file.Email}', not '{email}'; use the right file.");
+            return new SoftwareAuthenticator(path, file);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(file.PrivateKeyPkcs8);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Buffers.Text;
+using System.CommandLine;
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.Registry.Sqlite;
+using MpcSigning.AuthN.Software;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Hosting;
+using MpcSigning.Storage.Sqlite;
+
+namespace MpcSigning.Cli;
+
+/// <summary>
+/// <c>mpcsign authn ...</c>: software authenticators, the participant registry, and making an approval.
+/// Errors print one line to stderr and return 1; usage errors are System.CommandLine's (exit 1 as well).
+/// </summary>
+public static partial class AuthNCommands
+{
+    /// <summary>The node's database file in the data directory (shared by every module's tables).</summary>
+    public const string DatabaseFileName = "mpcsign.db";
+
+    public static Command Build(Option<string?> dataDirOption)
+    {
+        var email = new Option<string>("--email") { Description = "Participant email (the identity).", Required = true };
+        var keyDir = new Option<string?>("--authenticator-dir")
+            { Description = $"Directory of software authenticator files (default {SoftwareAuthenticator.DefaultDirectory})." };
+
+        var create = new Command("create-authenticator", "Create a software authenticator (P-256 key, owner-only file) for an email.");
+        create.Options.Add(email);
+        create.Options.Add(keyDir);
+        create.SetAction(r => Run(r, () =>
+        {
+            var a = SoftwareAuthenticator.Create(r.GetValue(keyDir), r.GetValue(email)!);
+            r.InvocationConfiguration.Output.WriteLine(
+                $"created {a.FilePath} (credential id {Base64Url.EncodeToString(a.CredentialId)})");
+        }));
+
+        var name = new Option<string>("--name") { Description = "Display name, e.g. Alice.", Required = true };
+        var role = new Option<string>("--role") { Description = "engineer or steward.", Required = true };
+        var enroll = new Command("enroll", "Enroll a participant with the credential of their software authenticator.");
+        enroll.Options.Add(name);
+        enroll.Options.Add(email);
+        enroll.Options.Add(role);
+        enroll.Options.Add(keyDir);
+        enroll.SetAction(r => Run(r, () =>
+        {
+            var parsedRole = RoleNames.Parse(r.GetValue(role));
+            var a = SoftwareAuthenticator.Load(r.GetValue(keyDir), r.GetValue(email)!);
+            var result = OpenRegistry(r, dataDirOption).Enroll(a.ToParticipant(r.GetValue(name)!, parsedRole));
+            if (!result.Ok) throw new AuthNException(result.Code, result.Message);
+            r.InvocationConfiguration.Output.WriteLine(result.Message);
+        }));
+
+        var list = new Command("list", "List enrolled participants.");
+        list.SetAction(r => Run(r, () =>
+        {
+            foreach (var p in OpenRegistry(r, dataDirOption).List())
+                r.InvocationConfiguration.Output.WriteLine($"{p.Email}\t{RoleNames.ToName(p.Role)}\t{p.Name}\tsignCount {p.SignCount}");
+        }));
+
+        var root = new Command("authn", "Participants and their WebAuthn credentials.");
+        root.Subcommands.Add(create);
+        root.Subcommands.Add(enroll);
+        root.Subcommands.Add(list);
+        root.Subcommands.Add(BuildAssert(email, keyDir));
+        return root;
+    }
+
+    private static SqliteParticipantRegistry OpenRegistry(ParseResult r, Option<string?> dataDirOption) =>
+        new(SqliteDatabase.Open(DataDirectory.Open(r.GetValue(dataDirOption)).File(DatabaseFileName)));
+
+    /// <summary>The one place AuthN CLI errors become a line on stderr and exit code 1.</summary>
+    private static int Run(ParseResult r, Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (e is AuthNException or IOException or UnauthorizedAccessException or FormatException)
+        {
+            r.InvocationConfiguration.Error.WriteLine($"mpcsign: {e.Message}");
+            return 1;
+        }
+    }
+}
