@@ -1,13 +1,89 @@
 using System.CommandLine;
+using MpcSigning.Hosting;
+using MpcSigning.Interop;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Json;
 
 namespace MpcSigning.Cli;
 
-/// <summary>Builds the mpcsign command tree. Each module contributes its commands from its own file under Cli/.</summary>
+/// <summary>
+/// Builds the mpcsign command tree. Each module contributes its commands from its own file under Cli/. Every error
+/// reaches the user as one line (see <see cref="CliErrors"/>); details go to the log.
+/// </summary>
 public static class CliApp
 {
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Node data directory (database, CA and log keys). Default: ~/.local/share/mpcsign",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ConfigFile = new("--config")
+    {
+        Description = "Node configuration file. Default: config/mpcsign.json beside the binary",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> LogJson = new("--log-json")
+    {
+        Description = "Also write the structured log (with the audit trail) as JSON lines to this file",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Show informational log events (the audit trail) on the console",
+        Recursive = true,
+    };
+
     public static int Run(string[] args)
     {
         var root = new RootCommand("mpcsign: sign software artifacts with nobody holding a signing key.");
+        root.Options.Add(DataDir);
+        root.Options.Add(ConfigFile);
+        root.Options.Add(LogJson);
+        root.Options.Add(Verbose);
+        foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
         return root.Parse(args).Invoke();
     }
+
+    /// <summary>Runs a command body with logging set up, libsodium loaded, and every error mapped to one line.</summary>
+    public static int Execute(ParseResult parse, Func<CliContext, Task<int>> body)
+    {
+        ConfigureLogging(parse.GetValue(LogJson), parse.GetValue(Verbose));
+        try
+        {
+            Sodium.EnsureInitialized();
+            var context = new CliContext(parse.GetValue(DataDir), parse.GetValue(ConfigFile), Console.Out, Console.Error);
+            return body(context).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            var (code, line) = CliErrors.Describe(e);
+            if (code == CliErrors.InternalError) Log.Error(e, "Unexpected error");
+            Console.Error.WriteLine("mpcsign: " + line);
+            return code;
+        }
+        finally
+        {
+            Log.CloseAndFlush();
+        }
+    }
+
+    private static void ConfigureLogging(string? jsonFile, bool verbose)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .Enrich.FromLogContext()
+            .WriteTo.Console(
+                restrictedToMinimumLevel: verbose ? LogEventLevel.Information : LogEventLevel.Warning,
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}",
+                standardErrorFromLevel: LogEventLevel.Verbose);
+        if (!string.IsNullOrEmpty(jsonFile)) config = config.WriteTo.File(new JsonFormatter(renderMessage: true), jsonFile);
+        Log.Logger = config.CreateLogger();
+    }
 }
+
+/// <summary>What a command body gets: where the node lives and where to write.</summary>
+public sealed record CliContext(string? DataDir, string? ConfigFile, TextWriter Out, TextWriter Error);

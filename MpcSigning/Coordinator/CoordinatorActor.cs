@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using MpcSigning.Actors;
-using MpcSigning.AuthN;
+using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;
 using MpcSigning.Interop;
 using MpcSigning.Proto.Coordinator;

@@ -1,0 +1,74 @@
+using MpcSigning.Actors;
+using MpcSigning.AuthN.Registry;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Hosting;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Common;
+
+namespace MpcSigning.AuthN;
+
+/// <summary>
+/// The AuthN service: owns the participant registry. Verifies approvals for the coordinator (WebAuthn L3 7.2 and the
+/// role), enrolls participants, and answers look-ups. Replies Rejected with a client-safe message on refusal.
+/// </summary>
+public sealed class AuthNActor : ReceiveActor
+{
+    public AuthNActor(IParticipantRegistry registry, RelyingParty rp, TimeProvider clock)
+    {
+        Receive<VerifyApproval>(cmd =>
+        {
+            var session = Convert.ToHexStringLower(cmd.SessionId.Span);
+            if (cmd.SessionId.Length != 16 || cmd.ArtifactDigest.Length != 32 || cmd.Assertion is null)
+            {
+                Refuse(cmd.RequestId, AuthNError.AssertionIncomplete, "the approval must name a 16-byte session, a 32-byte digest and carry an assertion", cmd.ParticipantEmail, session);
+                return;
+            }
+            var email = ParticipantEmail.TryNormalize(cmd.ParticipantEmail, out var bad);
+            if (email is null)
+            {
+                Refuse(cmd.RequestId, AuthNError.InvalidEmail, bad, cmd.ParticipantEmail, session);
+                return;
+            }
+            var challenge = ApprovalChallenge.Derive(cmd.SessionId.Span, cmd.ArtifactDigest.Span);
+            Role? required = cmd.ExpectedRole == Role.Unspecified ? null : cmd.ExpectedRole;
+            var outcome = Approvals.Admit(registry, email, cmd.Assertion, challenge, rp, clock.GetUtcNow().ToUnixTimeMilliseconds(), required);
+            if (!outcome.Ok)
+            {
+                Refuse(cmd.RequestId, outcome.Code, outcome.Message, email, session);
+                return;
+            }
+            Sender.Tell(new ApprovalVerified { RequestId = cmd.RequestId, Approval = outcome.Record });
+            Audit.Record("authn", email, nameof(VerifyApproval), session, "verified");
+        });
+        Receive<EnrollParticipant>(cmd =>
+        {
+            var result = registry.Enroll(cmd.Participant ?? new Participant());
+            if (!result.Ok)
+            {
+                Refuse(cmd.RequestId, result.Code, result.Message, cmd.Participant?.Email ?? "-", null);
+                return;
+            }
+            Sender.Tell(new ParticipantEnrolled
+            {
+                RequestId = cmd.RequestId, Participant = result.Participant, AlreadyEnrolled = result.Status == EnrollStatus.AlreadyEnrolled,
+            });
+            Audit.Record("authn", result.Participant!.Email, nameof(EnrollParticipant), null, result.Status.ToString().ToLowerInvariant());
+        });
+        Receive<FindParticipant>(cmd =>
+        {
+            var email = ParticipantEmail.TryNormalize(cmd.Email, out _);
+            var p = email is null ? null : registry.Find(email);
+            if (p is null)
+                Refuse(cmd.RequestId, AuthNError.UnknownParticipant, $"no participant is enrolled as '{cmd.Email}'; enroll them with 'mpcsign enroll'", cmd.Email, null);
+            else
+                Sender.Tell(new ParticipantFound { RequestId = cmd.RequestId, Participant = p });
+        });
+    }
+
+    private void Refuse(string requestId, AuthNError code, string message, string who, string? session)
+    {
+        var wire = "authn." + code.ToString().ToLowerInvariant();
+        Sender.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = wire, Message = message } });
+        Audit.Record("authn", who, "request", session, "refused: " + wire);
+    }
+}

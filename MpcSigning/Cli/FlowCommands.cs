@@ -1,0 +1,156 @@
+using System.CommandLine;
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.Software;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Hosting;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Coordinator;
+
+namespace MpcSigning.Cli;
+
+/// <summary>
+/// The signing flow command by command: enroll, request, join, status. Each starts the node embedded in this process
+/// on the data directory, recovers its state from the store, acts, and stops.
+/// </summary>
+internal static class FlowCommands
+{
+    private static readonly Option<string?> AuthenticatorDir = new("--authenticator-dir")
+    {
+        Description = "Where software authenticator keys live. Default: ~/.config/mpcsign/authenticators",
+    };
+
+    public static IEnumerable<Command> Build() =>
+        [DemoCommand.Build(), Enroll(), Request(), Join(), Status(), VerifyCommand.Build(), TrustRootCommand.Build()];
+
+    private static Command Enroll()
+    {
+        var name = new Option<string>("--name") { Description = "Display name, e.g. Alice", Required = true };
+        var email = new Option<string>("--email") { Description = "Identity of the participant", Required = true };
+        var role = new Option<string>("--role") { Description = "engineer or steward", Required = true };
+        var cmd = new Command("enroll", "Create a participant's software authenticator and register it") { name, email, role, AuthenticatorDir };
+        cmd.SetAction(p => CliApp.Execute(p, async ctx =>
+        {
+            var r = RoleNames.Parse(p.GetValue(role));
+            var mail = ParticipantEmail.Normalize(p.GetValue(email));
+            await using var node = await NodeHost.StartAsync(ctx);
+            var enrolled = await EnrollAsync(node.Client, p.GetValue(AuthenticatorDir), p.GetValue(name)!, mail, r);
+            ctx.Out.WriteLine(enrolled);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Creates (or reuses) the participant's authenticator and registers its credential.</summary>
+    internal static async Task<string> EnrollAsync(NodeClient client, string? authenticatorDir, string name, string email, Role role)
+    {
+        var file = Path.Combine(authenticatorDir ?? SoftwareAuthenticator.DefaultDirectory, SoftwareAuthenticator.FileNameFor(email));
+        var authenticator = File.Exists(file)
+            ? SoftwareAuthenticator.Load(authenticatorDir, email)
+            : SoftwareAuthenticator.Create(authenticatorDir, email);
+        var enrolled = await client.EnrollAsync(authenticator.ToParticipant(name, role));
+        var what = enrolled.AlreadyEnrolled ? "already enrolled" : "enrolled";
+        return $"{name} <{email}> {what} as {RoleNames.ToName(role)}; authenticator key in {authenticator.FilePath}";
+    }
+
+    private static Command Request()
+    {
+        var artifact = new Option<string?>("--artifact") { Description = "The file to sign" };
+        var digest = new Option<string?>("--artifact-digest") { Description = "Or its SHA-256, as 64 hex characters" };
+        var cmd = new Command("request", "Start a signing session; prints the session id") { artifact, digest };
+        cmd.SetAction(p => CliApp.Execute(p, async ctx =>
+        {
+            var (sha, fileName) = Inputs.Artifact(p.GetValue(artifact), p.GetValue(digest));
+            await using var node = await NodeHost.StartAsync(ctx);
+            var created = await node.Client.RequestSigningAsync(sha, fileName, Environment.UserName);
+            var status = await node.Client.StatusAsync(created.SessionId.ToByteArray());
+            ctx.Out.WriteLine(Convert.ToHexStringLower(created.SessionId.Span));
+            ctx.Error.WriteLine($"Session created for sha256:{Convert.ToHexStringLower(sha)}; it needs {Needed(status)} by " +
+                $"{DateTimeOffset.FromUnixTimeMilliseconds(created.ExpiresAtUnixMs):u}. Approve with: mpcsign join --session ID --name NAME --email EMAIL");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Join()
+    {
+        var session = new Option<string>("--session") { Description = "Session id printed by 'mpcsign request'", Required = true };
+        var name = new Option<string>("--name") { Description = "Your display name, as enrolled", Required = true };
+        var email = new Option<string>("--email") { Description = "Your email, as enrolled", Required = true };
+        var cmd = new Command("join", "Approve a session with your authenticator; the approval that completes the quorum signs") { session, name, email, AuthenticatorDir };
+        cmd.SetAction(p => CliApp.Execute(p, async ctx =>
+        {
+            var id = Inputs.SessionId(p.GetValue(session)!);
+            var mail = ParticipantEmail.Normalize(p.GetValue(email));
+            await using var node = await NodeHost.StartAsync(ctx);
+            var status = await ApproveAsync(node, id, p.GetValue(name)!, mail, p.GetValue(AuthenticatorDir));
+            ctx.Out.WriteLine(Describe(status, node.BundlePath(id)));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Signs the session's challenge with the participant's authenticator and submits the approval.</summary>
+    internal static async Task<SessionStatus> ApproveAsync(NodeHost node, byte[] sessionId, string name, string email, string? authenticatorDir)
+    {
+        var participant = await node.Client.FindParticipantAsync(email);
+        if (!string.Equals(participant.Name, name.Trim(), StringComparison.Ordinal))
+            throw new CliException($"--name: {email} is enrolled as '{participant.Name}', not '{name}'");
+        var current = await node.Client.StatusAsync(sessionId);
+        var authenticator = SoftwareAuthenticator.Load(authenticatorDir, email);
+        var assertion = authenticator.GetAssertion(current.Challenge.ToByteArray(), node.RelyingParty);
+        return await node.Client.ApproveAsync(sessionId, email, assertion);
+    }
+
+    private static Command Status()
+    {
+        var session = new Option<string>("--session") { Description = "Session id", Required = true };
+        var cmd = new Command("status", "Show a session's approvals, who is still needed, and its state") { session };
+        cmd.SetAction(p => CliApp.Execute(p, async ctx =>
+        {
+            var id = Inputs.SessionId(p.GetValue(session)!);
+            await using var node = await NodeHost.StartAsync(ctx);
+            ctx.Out.WriteLine(Describe(await node.Client.StatusAsync(id), node.BundlePath(id)));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    internal static string Needed(SessionStatus s) =>
+        s.EngineersNeeded + s.StewardsNeeded == 0 ? "no more approvals"
+            : $"{s.EngineersNeeded} more engineer(s) and {s.StewardsNeeded} more steward(s)";
+
+    internal static string Describe(SessionStatus s, string bundlePath)
+    {
+        var lines = new List<string>
+        {
+            $"session    {Convert.ToHexStringLower(s.SessionId.Span)}",
+            $"artifact   sha256:{Convert.ToHexStringLower(s.ArtifactDigest.Span)}",
+            $"state      {Phase(s.Phase)}{(s.DuplicateApproval ? " (this approval was already recorded; nothing changed)" : "")}",
+            $"approvals  {(s.Approvers.Count == 0 ? "none yet" : string.Join(", ", s.Approvers.Select(a => $"{a.Name} <{a.Email}> ({RoleNames.ToName(a.Role)})")))}",
+        };
+        switch (s.Phase)
+        {
+            case SessionPhase.AwaitingApprovals:
+                lines.Add($"needed     {Needed(s)}, by {DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtUnixMs):u}");
+                break;
+            case SessionPhase.Completed:
+                lines.Add($"log index  {s.LogIndex}");
+                lines.Add($"bundle     {bundlePath}");
+                break;
+            case SessionPhase.Failed:
+                lines.Add($"failure    {s.Failure?.Message}");
+                break;
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Phase(SessionPhase p) => p switch
+    {
+        SessionPhase.AwaitingApprovals => "awaiting approvals",
+        SessionPhase.Signing => "quorum reached, signing",
+        SessionPhase.Completed => "signed, certified and logged",
+        SessionPhase.Expired => "expired",
+        SessionPhase.Failed => "failed",
+        _ => "unknown",
+    };
+}

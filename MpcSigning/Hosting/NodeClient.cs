@@ -1,0 +1,55 @@
+using Google.Protobuf;
+using MpcSigning.Actors;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Common;
+using MpcSigning.Proto.Coordinator;
+
+namespace MpcSigning.Hosting;
+
+/// <summary>
+/// A client's view of a node: request-reply over the node's actors. The same calls will go over an attested link when
+/// the CLI reaches a remote node (--node), without the commands changing.
+/// </summary>
+public sealed class NodeClient(IActorRef coordinator, IActorRef authN, TimeSpan timeout)
+{
+    public Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
+        Call<ParticipantEnrolled>(authN, new EnrollParticipant { RequestId = NewId(), Participant = participant });
+
+    public Task<Participant> FindParticipantAsync(string email) =>
+        Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email }).ContinueWith(t => t.Result.Participant);
+
+    public Task<SigningRequested> RequestSigningAsync(byte[] artifactDigest, string artifactName, string requester) =>
+        Call<SigningRequested>(coordinator, new RequestSigning
+        {
+            RequestId = NewId(), ArtifactDigest = ByteString.CopyFrom(artifactDigest), ArtifactName = artifactName, Requester = requester,
+        });
+
+    public Task<SessionStatus> ApproveAsync(byte[] sessionId, string email, Assertion assertion, Role role = Role.Unspecified) =>
+        Call<SessionStatus>(coordinator, new SubmitApproval
+        {
+            RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId), ParticipantEmail = email, Assertion = assertion, Role = role,
+        }, signing: true);
+
+    public Task<SessionStatus> StatusAsync(byte[] sessionId) =>
+        Call<SessionStatus>(coordinator, new GetSessionStatus { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) });
+
+    private async Task<T> Call<T>(IActorRef target, object message, bool signing = false)
+    {
+        // The approval that completes the quorum waits for signing, certification and logging.
+        var reply = await target.Ask<object>(message, signing ? timeout * 4 : timeout);
+        return reply switch
+        {
+            T ok => ok,
+            Rejected r => throw new ServiceRefusedException(r.Error),
+            _ => throw new InvalidOperationException($"{target.Path} replied {reply.GetType().Name} to {message.GetType().Name}"),
+        };
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
+
+/// <summary>A service refused a command; nothing changed. The message is safe to show.</summary>
+public sealed class ServiceRefusedException(ErrorInfo error) : Exception(error.Message)
+{
+    public ErrorInfo Error { get; } = error;
+}

@@ -1,0 +1,44 @@
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.Registry;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Coordinator;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Signing;
+
+namespace MpcSigning.Signing;
+
+/// <summary>
+/// A signer's own check of the quorum, so that a coordinator alone can never obtain a signature: the policy must be the
+/// one this signer is configured with (a coordinator cannot lower it), every approval must re-verify against the
+/// session's challenge and the credential the registry holds for that person in that role, and the rule must be met.
+/// </summary>
+public sealed class QuorumEvidenceVerifier(IParticipantRegistry registry, RelyingParty rp, QuorumPolicy requiredPolicy)
+    : IQuorumEvidenceVerifier
+{
+    public string? Check(QuorumEvidence evidence)
+    {
+        if (evidence.SessionId.Length != 16 || evidence.ArtifactDigest.Length != 32)
+            return "the evidence must name a 16-byte session and a 32-byte artifact digest";
+        if (evidence.Policy is null || !evidence.Policy.Equals(requiredPolicy))
+            return $"the evidence claims policy {evidence.Policy}, but this signer requires {requiredPolicy}";
+        var challenge = ApprovalChallenge.Derive(evidence.SessionId.Span, evidence.ArtifactDigest.Span);
+        foreach (var approval in evidence.Approvals)
+        {
+            var enrolled = registry.Find(approval.ParticipantEmail);
+            if (enrolled is null) return $"'{approval.ParticipantEmail}' is not an enrolled participant";
+            if (enrolled.Role != approval.Role)
+                return $"'{approval.ParticipantEmail}' is enrolled as {RoleNames.ToName(enrolled.Role)}, not {RoleNames.ToName(approval.Role)}";
+            if (!enrolled.PublicKeySpki.Equals(approval.PublicKeySpki) || approval.Assertion is null ||
+                !enrolled.CredentialId.Equals(approval.Assertion.CredentialId))
+                return $"the approval by '{approval.ParticipantEmail}' was not made with their enrolled credential";
+            var result = Approvals.Reverify(approval, challenge, rp);
+            if (!result.Ok) return result.Message;
+        }
+        if (!QuorumRule.IsMet(requiredPolicy, evidence.Approvals))
+        {
+            var (e, s) = QuorumRule.StillNeeded(requiredPolicy, evidence.Approvals);
+            return $"the approvals do not meet the quorum: {e} more engineer(s) and {s} more steward(s) needed";
+        }
+        return null;
+    }
+}
