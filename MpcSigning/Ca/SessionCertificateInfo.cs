@@ -24,7 +24,7 @@ public sealed record SessionCertificateInfo
         ArgumentNullException.ThrowIfNull(certificate);
         return new SessionCertificateInfo
         {
-            Ed25519PublicKey = ReadEd25519Key(certificate),
+            Ed25519PublicKey = ReadEd25519PublicKey(certificate),
             SessionId = Read(certificate, MpcsignOids.SessionId, "session id", SessionExtensions.ReadOctetString, CodeSigningRequest.SessionIdSize),
             ArtifactDigest = Read(certificate, MpcsignOids.ArtifactDigest, "artifact digest", SessionExtensions.ReadOctetString, CodeSigningRequest.ArtifactDigestSize),
             Approvers = Read(certificate, MpcsignOids.Approvers, "approvers", SessionExtensions.ReadApprovers, null),
@@ -53,8 +53,10 @@ public sealed record SessionCertificateInfo
         }
     }
 
-    private static byte[] ReadEd25519Key(X509Certificate2 certificate)
+    /// <summary>The certificate's RFC 8410 Ed25519 key; throws <see cref="CaException"/> (MalformedCertificate) for any other key.</summary>
+    public static byte[] ReadEd25519PublicKey(X509Certificate2 certificate)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
         var pk = certificate.PublicKey;
         // RFC 8410 section 3: id-Ed25519 with parameters absent; the BIT STRING is the 32-byte key itself.
         if (pk.Oid.Value != MpcsignOids.Ed25519)
