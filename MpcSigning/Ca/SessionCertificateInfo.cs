@@ -22,6 +22,22 @@ public sealed record SessionCertificateInfo
     public static SessionCertificateInfo Parse(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        try
+        {
+            return ParseCore(certificate);
+        }
+        catch (CryptographicException e)
+        {
+            // X509Certificate2 decodes fields lazily: a corrupt field surfaces only when read.
+            throw Malformed($"certificate is not well-formed DER ({e.Message})");
+        }
+    }
+
+    private static SessionCertificateInfo ParseCore(X509Certificate2 certificate)
+    {
+        // RFC 5280 4.2: at most one instance of an extension, so a reader cannot be shown a different copy.
+        var duplicate = certificate.Extensions.GroupBy(e => e.Oid?.Value).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw Malformed($"extension {duplicate.Key} appears more than once");
         return new SessionCertificateInfo
         {
             Ed25519PublicKey = ReadEd25519PublicKey(certificate),

@@ -21,11 +21,19 @@ public static partial class BundleChecks
         if (!TryLoadLeaf(leafDer, out var leaf, out var error)) return error;
         using (leaf)
         {
-            var usage = CheckUsage(leaf!);
-            if (!usage.IsOk) return usage;
-            var validity = CheckValidity(leaf!, signingTime);
-            if (!validity.IsOk) return validity;
-            return BuildChain(leaf!, caCertificates, signingTime);
+            try
+            {
+                var usage = CheckUsage(leaf!);
+                if (!usage.IsOk) return usage;
+                var validity = CheckValidity(leaf!, signingTime);
+                if (!validity.IsOk) return validity;
+                return BuildChain(leaf!, caCertificates, signingTime);
+            }
+            catch (CryptographicException e)
+            {
+                // X509Certificate2 decodes fields lazily: a corrupt field surfaces only when read.
+                return MalformedCertificate(e);
+            }
         }
     }
 
@@ -44,6 +52,10 @@ public static partial class BundleChecks
 
     private static BundleCheckResult CheckUsage(X509Certificate2 leaf)
     {
+        // RFC 5280 4.2: a certificate must not include more than one instance of an extension.
+        var duplicate = leaf.Extensions.GroupBy(e => e.Oid?.Value).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            return BundleCheckResult.Fail(BundleErrorCode.MalformedCertificate, $"certificate repeats extension {duplicate.Key}.");
         if (leaf.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority))
             return BundleCheckResult.Fail(BundleErrorCode.WrongCertificateUsage, "certificate is a CA certificate; expected a code-signing leaf.");
         if (leaf.Extensions.OfType<X509KeyUsageExtension>().SingleOrDefault() is not { } ku

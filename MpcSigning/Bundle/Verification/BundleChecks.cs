@@ -42,6 +42,10 @@ public static partial class BundleChecks
             {
                 return BundleCheckResult.Fail(BundleErrorCode.MalformedCertificate, e.Message);
             }
+            catch (CryptographicException e)
+            {
+                return MalformedCertificate(e);
+            }
             return Ed25519.Verify(key, env.Pae(), env.Signatures[0].Sig)
                 ? BundleCheckResult.Success
                 : BundleCheckResult.Fail(BundleErrorCode.SignatureInvalid,
@@ -90,9 +94,12 @@ public static partial class BundleChecks
         catch (CryptographicException e)
         {
             leaf = null;
-            error = BundleCheckResult.Fail(BundleErrorCode.MalformedCertificate,
-                $"verificationMaterial.certificate.rawBytes is not a DER X.509 certificate: {e.Message}");
+            error = MalformedCertificate(e);
             return false;
         }
     }
+
+    private static BundleCheckResult MalformedCertificate(CryptographicException e) =>
+        BundleCheckResult.Fail(BundleErrorCode.MalformedCertificate,
+            $"verificationMaterial.certificate.rawBytes is not a well-formed DER X.509 certificate: {e.Message}");
 }

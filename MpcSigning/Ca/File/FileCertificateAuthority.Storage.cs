@@ -74,7 +74,8 @@ public sealed partial class FileCertificateAuthority
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var notBefore = TruncateToSeconds(options.Time.GetUtcNow());
+        // Backdated an hour so that a coordinator whose clock lags the CA node's a little can still be served.
+        var notBefore = TruncateToSeconds(options.Time.GetUtcNow()) - TimeSpan.FromHours(1);
         using var cert = request.Create(subject, X509SignatureGenerator.CreateForECDsa(key), notBefore, notBefore + options.CaValidity, NewSerial());
         var tmp = certPath + ".tmp-" + Guid.NewGuid().ToString("N");
         System.IO.File.WriteAllText(tmp, cert.ExportCertificatePem() + "\n");
