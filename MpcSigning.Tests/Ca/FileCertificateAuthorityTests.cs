@@ -69,6 +69,7 @@ public class FileCertificateAuthorityTests
         Assert.That(leaf.SubjectName.RawData, Is.EqualTo(new byte[] { 0x30, 0x00 }));
         Assert.That(leaf.NotAfter - leaf.NotBefore, Is.EqualTo(TimeSpan.FromMinutes(10)));
         Assert.That(leaf.SerialNumberBytes.Length, Is.EqualTo(20));
+        Assert.That(leaf.SerialNumberBytes.Span[0], Is.InRange(1, 0x7F), "big-endian first octet: positive and minimal");
         Assert.That(leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().Critical, Is.True);
         var ku = leaf.Extensions.OfType<X509KeyUsageExtension>().Single();
         Assert.That((ku.Critical, ku.KeyUsages), Is.EqualTo((true, X509KeyUsageFlags.DigitalSignature)));
@@ -97,5 +98,29 @@ public class FileCertificateAuthorityTests
         using var ca = FileCertificateAuthority.LoadOrCreate(dir.Path, new CaOptions());
         var e = Assert.Throws<CaException>(() => ca.IssueCodeSigningCertificate(TestRequests.ForFreshKey(), ca.Certificate.NotBefore.AddDays(-1)));
         Assert.That(e!.Code, Is.EqualTo(CaErrorCode.CaNotValid));
+    }
+}
+
+public class FileCertificateAuthorityRecoveryTests
+{
+    [Test]
+    public void LoadOrCreate_KeyWithoutCertificate_RecreatesCertificateForTheSameKey()
+    {
+        using var dir = new TempDir();
+        byte[] spki;
+        using (var first = FileCertificateAuthority.LoadOrCreate(dir.Path, new CaOptions()))
+            spki = first.Certificate.PublicKey.ExportSubjectPublicKeyInfo();
+        System.IO.File.Delete(dir.File(FileCertificateAuthority.CertificateFileName));
+        using var second = FileCertificateAuthority.LoadOrCreate(dir.Path, new CaOptions());
+        Assert.That(second.Certificate.PublicKey.ExportSubjectPublicKeyInfo(), Is.EqualTo(spki));
+    }
+
+    [TestCase("not a uri")]
+    [TestCase("relative/path")]
+    public void LoadOrCreate_IssuerNotAnAbsoluteUri_IsRefused(string issuer)
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<CaException>(() => FileCertificateAuthority.LoadOrCreate(dir.Path, new CaOptions { Issuer = issuer }));
+        Assert.That(e!.Code, Is.EqualTo(CaErrorCode.InvalidOptions));
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class FileCertificateAuthority
         }
     }
 
-    private static X509Certificate2 LoadCertificate(string certPath, ECDsa key)
+    private static X509Certificate2 LoadCertificate(string certPath, string keyPath, ECDsa key)
     {
         X509Certificate2 cert;
         try
@@ -61,7 +61,7 @@ public sealed partial class FileCertificateAuthority
         {
             cert.Dispose();
             throw new CaException(CaErrorCode.CaStorageCorrupt,
-                $"CA certificate '{certPath}' does not match the key '{certPath.Replace(CertificateFileName, KeyFileName)}'; restore the pair together.");
+                $"CA certificate '{certPath}' does not match the key '{keyPath}'; restore the pair together.");
         }
         return cert;
     }

@@ -52,7 +52,7 @@ public sealed partial class FileCertificateAuthority : ICertificateAuthority, ID
             // A key without a certificate means a first start was cut off before ca.pem was written; no leaf can
             // exist under it yet, and a certificate made now from the same key has the same key identifier.
             if (!System.IO.File.Exists(certPath)) CreateCertificateFile(certPath, key, options);
-            var cert = LoadCertificate(certPath, key);
+            var cert = LoadCertificate(certPath, keyPath, key);
             return new FileCertificateAuthority(key, cert, options);
         }
         catch
