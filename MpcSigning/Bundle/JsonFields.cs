@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace MpcSigning.Bundle;
+
+/// <summary>
+/// Strict readers for JSON fields that fail with <see cref="BundleFormatException"/> naming the JSON path, what
+/// was expected and what was found. Shared by the Sigstore, DSSE and in-toto readers.
+/// </summary>
+internal static class JsonFields
+{
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string what)
+    {
+        try
+        {
+            return JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException e)
+        {
+            throw new BundleFormatException(BundleErrorCode.MalformedJson,
+                $"{what} is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+        }
+    }
+
+    public static JsonElement Object(JsonElement parent, string name, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
+    {
+        var el = Required(parent, name, path, code);
+        return Expect(el, JsonValueKind.Object, $"{path}.{name}", "an object", code);
+    }
+
+    public static JsonElement Array(JsonElement parent, string name, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
+    {
+        var el = Required(parent, name, path, code);
+        return Expect(el, JsonValueKind.Array, $"{path}.{name}", "an array", code);
+    }
+
+    public static string String(JsonElement parent, string name, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
+    {
+        var el = Required(parent, name, path, code);
+        return Expect(el, JsonValueKind.String, $"{path}.{name}", "a string", code).GetString()!;
+    }
+
+    public static int NonNegativeInt(JsonElement parent, string name, string path, BundleErrorCode code)
+    {
+        var el = Expect(Required(parent, name, path, code), JsonValueKind.Number, $"{path}.{name}", "a number", code);
+        if (!el.TryGetInt32(out var v) || v < 0)
+            throw new BundleFormatException(code, $"{path}.{name}: expected a non-negative integer; got {el.GetRawText()}.");
+        return v;
+    }
+
+    /// <summary>Protobuf JSON bytes: standard or URL-safe base64, with or without padding (proto3 JSON mapping).</summary>
+    public static byte[] Base64(JsonElement parent, string name, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
+    {
+        var s = String(parent, name, path, code);
+        var normal = s.Replace('-', '+').Replace('_', '/');
+        normal = normal.PadRight(normal.Length + (4 - normal.Length % 4) % 4, '=');
+        try
+        {
+            return Convert.FromBase64String(normal);
+        }
+        catch (FormatException)
+        {
+            throw new BundleFormatException(code, $"{path}.{name}: expected base64; got '{Abbreviate(s)}'.");
+        }
+    }
+
+    /// <summary>Lowercase or uppercase hex of exactly <paramref name="size"/> bytes.</summary>
+    public static byte[] Hex(JsonElement parent, string name, string path, int size, BundleErrorCode code)
+    {
+        var s = String(parent, name, path, code);
+        try
+        {
+            var b = Convert.FromHexString(s);
+            if (b.Length == size) return b;
+        }
+        catch (FormatException)
+        {
+        }
+        throw new BundleFormatException(code, $"{path}.{name}: expected {size * 2} hex digits; got '{Abbreviate(s)}'.");
+    }
+
+    public static JsonElement Expect(JsonElement el, JsonValueKind kind, string path, string expected, BundleErrorCode code = BundleErrorCode.MalformedField) =>
+        el.ValueKind == kind ? el : throw new BundleFormatException(code, $"{path}: expected {expected}; got {Describe(el)}.");
+
+    private static JsonElement Required(JsonElement parent, string name, string path, BundleErrorCode code) =>
+        parent.TryGetProperty(name, out var el) && el.ValueKind != JsonValueKind.Null
+            ? el
+            : throw new BundleFormatException(code, $"{path}.{name}: missing; it is required.");
+
+    private static string Describe(JsonElement el) => el.ValueKind switch
+    {
+        JsonValueKind.String => $"the string '{Abbreviate(el.GetString()!)}'",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        _ => el.GetRawText(),
+    };
+
+    private static string Abbreviate(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}
