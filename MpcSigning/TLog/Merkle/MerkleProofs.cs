@@ -56,16 +56,17 @@ public static class MerkleProofs
         proof ??= Array.Empty<byte[]>();
         if (size1 <= 0 || size2 < size1)
             return MerkleVerdict.Malformed($"sizes {size1} -> {size2} are not a growing pair; want 0 < size1 <= size2");
-        var bad = CheckHashes(proof, root1, root2, "first root", "second root");
-        if (bad is { } b) return b;
         if (size1 == size2)
         {
+            // Nothing is hashed: the claim is just "same tree", so the roots are compared as given.
             if (proof.Count != 0)
                 return MerkleVerdict.Malformed($"equal sizes need an empty proof, got {proof.Count} hashes");
             return Crypto.Hashes.FixedTimeEquals(root1, root2)
                 ? MerkleVerdict.Ok
                 : MerkleVerdict.Mismatch($"equal sizes {size1} but different roots");
         }
+        var bad = CheckHashes(proof, root1, root2, "first root", "second root");
+        if (bad is { } b) return b;
         if (proof.Count == 0) return MerkleVerdict.Malformed("consistency proof is empty; sizes differ so it needs hashes");
         return ChainConsistency((ulong)size1, (ulong)size2, proof, root1, root2);
     }

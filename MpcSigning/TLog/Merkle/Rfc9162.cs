@@ -41,10 +41,12 @@ public static class Rfc9162
 
     public static void HashChildren(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
-        Span<byte> buf = stackalloc byte[1 + 2 * HashSize];
+        // Children are 32-byte hashes in the tree; other lengths only appear in the upstream hash vectors.
+        var len = 1 + left.Length + right.Length;
+        var buf = len <= 1 + 2 * HashSize ? stackalloc byte[len] : new byte[len];
         buf[0] = NodePrefix;
         left.CopyTo(buf[1..]);
-        right.CopyTo(buf[(1 + HashSize)..]);
+        right.CopyTo(buf[(1 + left.Length)..]);
         Sodium.Sha256(destination[..HashSize], buf);
     }
 
