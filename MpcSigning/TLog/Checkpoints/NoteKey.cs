@@ -32,7 +32,7 @@ public sealed record NoteKey(string Name, byte[] PublicKey)
     /// or its key ID does not match its name and key.</summary>
     public static NoteKey? TryParse(string vkey, out string error)
     {
-        var parts = vkey.Split('+');
+        var parts = vkey.Split('+', 3); // base64 key material may itself contain '+'
         error = "";
         if (parts.Length != 3 || !IsValidName(parts[0]) || parts[1].Length != 8)
         {
