@@ -45,6 +45,8 @@ public static class CliApp
         root.Options.Add(LogJson);
         root.Options.Add(Verbose);
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
+        root.Subcommands.Add(AuthNCommands.Build(DataDir));
+        root.Subcommands.Add(TLogCommands.Build(DataDir));
         return root.Parse(args).Invoke();
     }
 

@@ -1,0 +1,62 @@
+using MpcSigning.Crypto;
+using MpcSigning.Hosting;
+
+namespace MpcSigning.TLog.Checkpoints;
+
+/// <summary>
+/// The log's Ed25519 key: a 32-byte RFC 8032 seed in a 0600 file in the data directory, created on first
+/// start, and held in guarded memory while the log runs. Log ID = SHA-256 of its SubjectPublicKeyInfo DER.
+/// </summary>
+public sealed class LogKey : IDisposable
+{
+    /// <summary>RFC 8410 section 4: SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (0 unused bits) || key }.</summary>
+    private static readonly byte[] SpkiPrefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+
+    public SecretBytes SecretKey { get; }
+    public byte[] PublicKey { get; }
+    public byte[] SubjectPublicKeyInfo => SpkiOf(PublicKey);
+    public byte[] LogId => Hashes.Sha256(SubjectPublicKeyInfo);
+
+    private LogKey(SecretBytes secretKey, byte[] publicKey)
+    {
+        SecretKey = secretKey;
+        PublicKey = publicKey;
+    }
+
+    public static byte[] SpkiOf(ReadOnlySpan<byte> publicKey) => [.. SpkiPrefix, .. publicKey];
+
+    public static LogKey FromSeed(ReadOnlySpan<byte> seed)
+    {
+        var (sk, pk) = Ed25519.FromSeed(seed);
+        return new LogKey(sk, pk);
+    }
+
+    /// <summary>Loads the key file, or creates it (owner-only) when absent.</summary>
+    public static LogKey LoadOrCreate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            using var fresh = SecretBytes.Random(32);
+            try { DataDirectory.WriteOwnerOnly(path, fresh.ReadOnlySpan); }
+            catch (IOException) when (File.Exists(path)) { /* another process created it first: load theirs */ }
+        }
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            throw new TLogException(TLogErrorCode.InvalidKeyFile,
+                $"log key file '{path}' is readable or writable by others ({mode}); run 'chmod 600 {path}'.");
+        var raw = File.ReadAllBytes(path);
+        try
+        {
+            if (raw.Length != 32)
+                throw new TLogException(TLogErrorCode.InvalidKeyFile,
+                    $"log key file '{path}' holds {raw.Length} bytes; want a 32-byte Ed25519 seed. Restore it from backup.");
+            return FromSeed(raw);
+        }
+        finally
+        {
+            Interop.Sodium.MemZero(raw);
+        }
+    }
+
+    public void Dispose() => SecretKey.Dispose();
+}
