@@ -1,0 +1,141 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Google.Protobuf;
+using MpcSigning.Actors;
+using MpcSigning.Bundle.Dsse;
+using MpcSigning.Bundle.InToto;
+using MpcSigning.Bundle.Mpcsign;
+using MpcSigning.Bundle.Sigstore;
+using MpcSigning.Crypto;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Ca;
+using MpcSigning.Proto.Common;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Signing;
+using MpcSigning.Proto.TLog;
+using MpcSigning.Signing;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Rekor;
+
+namespace MpcSigning.Coordinator.Pipeline;
+
+/// <summary>
+/// The signing steps after quorum, over the signer, CA and log services: key, certificate, in-toto statement, DSSE
+/// signature (checked as plain Ed25519 before anything is persisted), then the log entry and the bundle.
+/// </summary>
+public sealed class SessionPipeline(
+    ISessionSigning signing, IActorRef ca, IActorRef tlog, byte[] enclaveMeasurement, string bundleDirectory, TimeSpan timeout)
+    : ISigningPipeline
+{
+    public async Task<Signed> SignAsync(SessionState session, CancellationToken ct)
+    {
+        var sessionId = session.SessionId.ToByteArray();
+        var evidence = new QuorumEvidence
+        {
+            SessionId = session.SessionId, ArtifactDigest = session.ArtifactDigest, Policy = session.Policy,
+        };
+        evidence.Approvals.AddRange(session.Approvals);
+        try
+        {
+            var publicKey = await signing.CreateKeyAsync(evidence, ct);
+            var certificate = await CertifyAsync(session, publicKey, ct);
+            var payload = Statement(session).ToJson();
+            var signature = await signing.SignAsync(sessionId, Dsse.Pae(Dsse.InTotoPayloadType, payload), ct);
+            var envelope = new DsseEnvelope(payload, Dsse.InTotoPayloadType, [new DsseSignature(signature.Signature)]);
+            if (!Ed25519.Verify(publicKey, envelope.Pae(), signature.Signature))
+                throw new InvalidOperationException("the signers returned a signature that does not verify under the session key");
+            return new Signed
+            {
+                CertificateDer = ByteString.CopyFrom(certificate),
+                DsseEnvelopeJson = ByteString.CopyFrom(EnvelopeJson(envelope)),
+                ThresholdEvidenceJson = signature.ThresholdEvidenceJson,
+            };
+        }
+        finally
+        {
+            signing.Destroy(sessionId);
+        }
+    }
+
+    private async Task<byte[]> CertifyAsync(SessionState session, byte[] publicKey, CancellationToken ct)
+    {
+        var request = new CertifySessionKey
+        {
+            SessionId = session.SessionId, ArtifactDigest = session.ArtifactDigest,
+            Ed25519PublicKey = ByteString.CopyFrom(publicKey), EnclaveMeasurement = ByteString.CopyFrom(enclaveMeasurement),
+        };
+        request.Approvers.AddRange(session.Approvals.Select(a => new CertifiedApprover { Email = a.ParticipantEmail, Role = a.Role }));
+        var reply = await ca.Ask<object>(request, timeout, ct);
+        return reply switch
+        {
+            SessionKeyCertified c => c.CertificateDer.ToByteArray(),
+            SessionKeyRefused r => throw new SigningRefusedException(r.Error.Code, "the CA refused to certify the session key: " + r.Error.Message),
+            _ => throw new InvalidOperationException($"the CA replied {reply.GetType().Name}"),
+        };
+    }
+
+    private static InTotoStatement Statement(SessionState s) => InTotoStatement.ForArtifact(s.ArtifactName, new QuorumApprovalPredicate
+    {
+        SessionId = s.SessionId.ToByteArray(),
+        ArtifactDigest = s.ArtifactDigest.ToByteArray(),
+        Policy = new Bundle.InToto.QuorumPolicy((int)s.Policy.RequiredEngineers, (int)s.Policy.RequiredStewards),
+        Approvers = s.Approvals.Select(a => new PredicateApprover(a.ParticipantName, a.ParticipantEmail,
+            a.Role == Role.Engineer ? "engineer" : "steward")).ToArray(),
+    });
+
+    public async Task<Logged> LogAsync(SessionState session, CancellationToken ct)
+    {
+        var envelopeJson = session.DsseEnvelopeJson.ToByteArray();
+        using var doc = JsonDocument.Parse(envelopeJson);
+        var envelope = DsseEnvelope.ReadFrom(doc.RootElement, "dsseEnvelope");
+        var certificateDer = session.CertificateDer.ToByteArray();
+        var section = new MpcsignSection(session.SessionId.ToByteArray(), session.ArtifactDigest.ToByteArray(), session.Policy,
+            session.Approvals, session.ThresholdEvidenceJson, enclaveMeasurement);
+        var unlogged = new SigstoreBundle
+        {
+            CertificateDer = certificateDer, DsseEnvelope = envelope, Mpcsign = SigstoreBundle.RawJson(section.ToJson()),
+        };
+        var pem = PemEncoding.WriteString("CERTIFICATE", certificateDer) + "\n";
+        var body = RekorDsseBody.Create(envelopeJson, envelope.Payload, envelope.Signatures[0].Sig, pem);
+        var reply = await tlog.Ask<object>(new AppendLogEntry
+        {
+            RequestId = Guid.NewGuid().ToString("N"),
+            CanonicalBody = ByteString.CopyFrom(body),
+            ArtifactDigestHex = Convert.ToHexStringLower(session.ArtifactDigest.Span),
+            SessionId = Convert.ToHexStringLower(session.SessionId.Span),
+            Attachment = ByteString.CopyFrom(SigstoreBundleJson.Write(unlogged)),
+        }, timeout, ct);
+        var appended = reply switch
+        {
+            LogEntryAppended a => a,
+            Rejected r => throw new InvalidOperationException("the log refused the entry: " + r.Error.Message),
+            _ => throw new InvalidOperationException($"the log replied {reply.GetType().Name}"),
+        };
+        var bundle = SigstoreBundleJson.Write(unlogged with { TlogEntries = [TlogEntryElement(TLogActor.ToReceipt(appended), body)] });
+        WriteBundleFile(Convert.ToHexStringLower(session.SessionId.Span), bundle);
+        return new Logged { LogIndex = appended.LogIndex, BundleJson = ByteString.CopyFrom(bundle) };
+    }
+
+    internal static byte[] EnvelopeJson(DsseEnvelope envelope)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms)) envelope.WriteTo(w);
+        return ms.ToArray();
+    }
+
+    internal static JsonElement TlogEntryElement(LogReceipt receipt, byte[] body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms)) TlogEntryJson.Write(w, receipt, body);
+        return SigstoreBundle.RawJson(ms.ToArray());
+    }
+
+    private void WriteBundleFile(string sessionHex, byte[] bundle)
+    {
+        Directory.CreateDirectory(bundleDirectory);
+        var path = Path.Combine(bundleDirectory, sessionHex + ".json");
+        var tmp = path + ".tmp";
+        File.WriteAllBytes(tmp, bundle);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,101 @@
+using MpcSigning.Actors;
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.Registry.Sqlite;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Ca;
+using MpcSigning.Ca.File;
+using MpcSigning.Cli;
+using MpcSigning.Coordinator;
+using MpcSigning.Coordinator.Pipeline;
+using MpcSigning.Signing;
+using MpcSigning.Signing.Ephemeral;
+using MpcSigning.Storage.Sqlite;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Storage.Sqlite;
+
+namespace MpcSigning.Hosting;
+
+/// <summary>
+/// One node in one process: opens the data directory, starts the roles' actors (authn, ca, tlog, signer,
+/// coordinator), recovers their state from the store, and stops them all on dispose.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    public const string DatabaseFileName = "mpcsign.db";
+
+    private readonly FileCertificateAuthority _ca;
+    private readonly SqliteTransparencyLog _log;
+
+    private NodeHost(NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
+        SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement)
+    {
+        Config = config;
+        Data = data;
+        System = system;
+        _ca = ca;
+        _log = log;
+        Client = client;
+        RelyingParty = rp;
+        EnclaveMeasurement = measurement;
+    }
+
+    public NodeConfig Config { get; }
+
+    public DataDirectory Data { get; }
+
+    public ActorSystem System { get; }
+
+    public NodeClient Client { get; }
+
+    public RelyingParty RelyingParty { get; }
+
+    public byte[] EnclaveMeasurement { get; }
+
+    public ICertificateAuthority CertificateAuthority => _ca;
+
+    public ITransparencyLog TransparencyLog => _log;
+
+    public string BundleDirectory => Data.File("bundles");
+
+    public string BundlePath(byte[] sessionId) => Path.Combine(BundleDirectory, Convert.ToHexStringLower(sessionId) + ".json");
+
+    /// <summary>Starts the node the CLI embeds, from --config / --data-dir and the environment.</summary>
+    public static Task<NodeHost> StartAsync(CliContext ctx) =>
+        StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable), DataDirectory.Open(ctx.DataDir), TimeProvider.System);
+
+    public static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock)
+    {
+        if (config.Roles.Count != NodeConfig.AllRoles.Length)
+            throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
+                "splitting roles across nodes needs attested links between them, which this build does not have yet");
+        var measurement = Attestation.BuildMeasurement.Current();
+        var db = SqliteDatabase.Open(data.File(DatabaseFileName));
+        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
+        var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+        var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
+        {
+            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+        }, clock);
+        var registry = new SqliteParticipantRegistry(db, clock);
+        var system = ActorSystem.Create(config.NodeName);
+        var timeout = config.Coordinator.ServiceTimeout;
+        var authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
+        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
+        var tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
+        var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
+        var signer = system.ActorOf(Props.Create(() => new EphemeralSignerActor(evidence)), "signer-1");
+        var pipeline = new SessionPipeline(new EphemeralSessionSigning(signer, timeout), caActor, tlog, measurement,
+            data.File("bundles"), timeout);
+        var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, pipeline, clock, config.Coordinator);
+        var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
+        await Task.CompletedTask;
+        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, timeout), rp, measurement);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.TerminateAsync();
+        await _log.DisposeAsync();
+        _ca.Dispose();
+    }
+}
