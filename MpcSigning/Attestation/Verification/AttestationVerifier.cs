@@ -53,7 +53,7 @@ public static partial class AttestationVerifier
 
         if (report.SigningKey != chain.Kind)
             return AttestationVerdict.Fail(AttestationError.SignerKindMismatch,
-                $"SIGNER_INFO says the report was signed by the {report.SigningKey}, but the certificate given is a {chain.Kind}", report);
+                $"SIGNER_INFO says the report was signed by the {report.SigningKey.ToString().ToUpperInvariant()}, but the certificate given is a {chain.Kind.ToString().ToUpperInvariant()}", report);
 
         if (!SignatureValid(report, chain.LeafSpki))
             return AttestationVerdict.Fail(AttestationError.SignatureInvalid,

@@ -9,7 +9,8 @@ namespace MpcSigning.Attestation.Verification;
 /// AMD's VCEK/VLEK extensions (AMD "Versioned Chip Endorsement Key (VCEK) Certificate and KDS Interface
 /// Specification", Table "VCEK Certificate Extensions"): structVersion 1.3.6.1.4.1.3704.1.1, productName .1.2,
 /// SPLs .1.3.1 blSPL, .3.2 teeSPL, .3.3 snpSPL, .3.8 ucodeSPL, .3.9 fmcSPL (Turin), hwID .1.4, cspId .1.5 (VLEK).
-/// SPLs are DER INTEGERs and can take two bytes (a value of 128 or more needs a leading zero).
+/// SPLs are DER INTEGERs and can take two bytes (a value of 128 or more needs a leading zero); hwID is the raw
+/// extnValue (64 bytes on Milan/Genoa, 8 on Turin).
 /// </summary>
 public sealed record VcekExtensions(
     BigInteger? StructVersion, string? ProductName, byte? BlSpl, byte? TeeSpl, byte? SnpSpl, byte? UcodeSpl,
@@ -43,7 +44,7 @@ public sealed record VcekExtensions(
                     case "3.3": snp = Spl(r); break;
                     case "3.8": ucode = Spl(r); break;
                     case "3.9": fmc = Spl(r); break;
-                    case "4": hwId = r.ReadOctetString(); break;
+                    case "4": hwId = ext.RawData; continue; // the extnValue itself is the hwID, not a nested DER value
                     case "5": csp = r.ReadCharacterString(UniversalTagNumber.IA5String); break;
                     default: continue; // reserved SPL slots .3.4-.3.7 and future extensions are not TCB inputs
                 }
