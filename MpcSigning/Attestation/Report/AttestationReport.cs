@@ -59,4 +59,14 @@ public sealed partial class AttestationReport
 
     /// <summary>The bytes the signature covers (0x000-0x29F).</summary>
     public byte[] SignedBytes() => ToBytes()[..ReportLayout.SignedLength];
+
+    /// <summary>A copy carrying the given signature (used by the simulated provider after signing).</summary>
+    public AttestationReport With(byte[] signatureR, byte[] signatureS)
+    {
+        if (signatureR.Length != 72 || signatureS.Length != 72) throw new ArgumentException("R and S are 72 bytes each");
+        var b = ToBytes();
+        signatureR.CopyTo(b, ReportLayout.SignatureR);
+        signatureS.CopyTo(b, ReportLayout.SignatureS);
+        return Parse(b);
+    }
 }
