@@ -8,7 +8,22 @@ namespace MpcSigning.Attestation.Verification;
 /// <summary>A chain ARK -> ASK/ASVK -> VCEK/VLEK whose names, key types and signatures have been checked.</summary>
 public sealed record VerifiedChain(
     SevProduct Product, SigningKeyKind Kind, byte[] LeafSpki, VcekExtensions Extensions,
-    (string Role, DateTimeOffset NotBefore, DateTimeOffset NotAfter)[] Validity);
+    (string Role, DateTimeOffset NotBefore, DateTimeOffset NotAfter)[] Validity)
+{
+    // Importing a key costs more than verifying with it (OpenSSL 3 builds a provider key each time), so a
+    // cached chain keeps imported keys; a pool, because one ECDsa instance is not promised to be thread-safe.
+    private readonly System.Collections.Concurrent.ConcurrentBag<ECDsa> _keys = new();
+
+    internal ECDsa RentKey()
+    {
+        if (_keys.TryTake(out var key)) return key;
+        key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(LeafSpki, out _);
+        return key;
+    }
+
+    internal void ReturnKey(ECDsa key) => _keys.Add(key);
+}
 
 public static partial class AttestationVerifier
 {

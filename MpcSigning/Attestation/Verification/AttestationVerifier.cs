@@ -55,7 +55,7 @@ public static partial class AttestationVerifier
             return AttestationVerdict.Fail(AttestationError.SignerKindMismatch,
                 $"SIGNER_INFO says the report was signed by the {report.SigningKey.ToString().ToUpperInvariant()}, but the certificate given is a {chain.Kind.ToString().ToUpperInvariant()}", report);
 
-        if (!SignatureValid(report, chain.LeafSpki))
+        if (!SignatureValid(report, chain))
             return AttestationVerdict.Fail(AttestationError.SignatureInvalid,
                 $"the report signature (ECDSA P-384/SHA-384 over bytes 0x000-0x29F) does not verify with the {chain.Kind}; the report was altered or belongs to another chip/TCB", report);
 
@@ -65,7 +65,7 @@ public static partial class AttestationVerifier
     }
 
     /// <summary>R and S are 72-byte little-endian; a P-384 value has 48 significant bytes, the rest must be zero.</summary>
-    internal static bool SignatureValid(AttestationReport report, byte[] leafSpki)
+    internal static bool SignatureValid(AttestationReport report, VerifiedChain chain)
     {
         const int n = 48;
         if (report.SignatureR.AsSpan(n).IndexOfAnyExcept((byte)0) >= 0 || report.SignatureS.AsSpan(n).IndexOfAnyExcept((byte)0) >= 0)
@@ -75,9 +75,15 @@ public static partial class AttestationVerifier
         report.SignatureS.AsSpan(0, n).CopyTo(p1363[n..]);
         p1363[..n].Reverse();
         p1363[n..].Reverse();
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(leafSpki, out _);
-        return ecdsa.VerifyData(report.SignedBytes(), p1363, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var ecdsa = chain.RentKey();
+        try
+        {
+            return ecdsa.VerifyData(report.SignedBytes(), p1363, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        finally
+        {
+            chain.ReturnKey(ecdsa);
+        }
     }
 
     private static AttestationVerdict? CheckBinding(AttestationReport report, AttestationPolicy policy, ReadOnlySpan<byte> expectedReportData)
