@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using MpcSigning.Proto;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Ca;
+using MpcSigning.Proto.Common;
 
 namespace MpcSigning.Ca;
 

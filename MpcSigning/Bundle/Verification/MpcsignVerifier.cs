@@ -1,0 +1,112 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Bundle.Mpcsign;
+using MpcSigning.Bundle.Sigstore;
+using MpcSigning.Ca;
+using MpcSigning.Coordinator;
+using MpcSigning.Coordinator.Pipeline;
+using MpcSigning.Crypto;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Rekor;
+
+namespace MpcSigning.Bundle.Verification;
+
+/// <summary>What a verifier trusts: the CA, the log key, the relying party approvals were made for, the least quorum.</summary>
+public sealed record VerifierTrust(
+    IReadOnlyList<X509Certificate2> CaCertificates,
+    byte[] LogPublicKey,
+    string? LogKeyName,
+    RelyingParty RelyingParty,
+    QuorumPolicy MinimumPolicy,
+    string? TeePolicyHash);
+
+/// <summary>The verdict: Ok, or the first check that failed, named in one line.</summary>
+public sealed record VerifyResult(bool Ok, string Check, string Message)
+{
+    public static VerifyResult Pass(string summary) => new(true, "all", summary);
+
+    public static VerifyResult Fail(string check, string message) => new(false, check, message);
+}
+
+/// <summary>
+/// Everything `mpcsign verify` checks, offline and pure: the log entry (body, SET, inclusion proof, checkpoint), the
+/// DSSE signature with the certificate's key, the statement's subject against the artifact, the chain to the CA and its
+/// validity at the log's integration time, the certificate's session binding, every approval's WebAuthn assertion
+/// against the session's challenge, the quorum, and the enclave measurement.
+/// </summary>
+public static class MpcsignVerifier
+{
+    public static VerifyResult Verify(ReadOnlyMemory<byte> bundleJson, ReadOnlySpan<byte> artifactSha256, VerifierTrust trust)
+    {
+        if (!SigstoreBundleJson.TryRead(bundleJson, out var bundle, out var formatError))
+            return VerifyResult.Fail("format", formatError.Message);
+
+        if (bundle!.TlogEntries.Count != 1) return VerifyResult.Fail("tlog", $"the bundle has {bundle.TlogEntries.Count} log entries; expected exactly 1");
+        var entry = TlogEntryJson.TryRead(bundle.TlogEntries[0], out var entryError);
+        if (entry is null) return VerifyResult.Fail("tlog", "the log entry is malformed: " + entryError);
+        var pem = System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", bundle.CertificateDer) + "\n";
+        var expectedBody = RekorDsseBody.Create(SessionPipeline.EnvelopeJson(bundle.DsseEnvelope), bundle.DsseEnvelope.Payload,
+            bundle.DsseEnvelope.Signatures.Count > 0 ? bundle.DsseEnvelope.Signatures[0].Sig : [], pem);
+        var logged = TlogEntryVerifier.Verify(entry, trust.LogPublicKey, expectedBody, trust.LogKeyName);
+        if (!logged.IsValid) return VerifyResult.Fail("tlog", logged.Detail);
+        var signingTime = DateTimeOffset.FromUnixTimeSeconds(entry.Receipt.IntegratedTime);
+
+        var checks = BundleChecks.VerifyAll(bundle, artifactSha256, trust.CaCertificates, signingTime);
+        if (!checks.IsOk) return VerifyResult.Fail(checks.Code.ToString(), checks.Message);
+
+        if (bundle.Mpcsign is not { } raw) return VerifyResult.Fail("approvals", "the bundle has no mpcsign section with the approvals");
+        MpcsignSection section;
+        try
+        {
+            section = MpcsignSection.Read(raw);
+        }
+        catch (BundleFormatException e)
+        {
+            return VerifyResult.Fail("approvals", e.Message);
+        }
+        using var leaf = X509CertificateLoader.LoadCertificate(bundle.CertificateDer);
+        var info = SessionCertificateInfo.Parse(leaf);
+        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
+            ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals, " +
+                $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");
+    }
+
+    private static VerifyResult? CheckApprovals(MpcsignSection s, SessionCertificateInfo info, ReadOnlySpan<byte> artifact, VerifierTrust trust)
+    {
+        if (!s.SessionId.AsSpan().SequenceEqual(info.SessionId) || !s.ArtifactDigest.AsSpan().SequenceEqual(info.ArtifactDigest) ||
+            !s.ArtifactDigest.AsSpan().SequenceEqual(artifact))
+            return VerifyResult.Fail("approvals", "the approvals are for another session or artifact than the certificate");
+        var certified = info.Approvers.Select(a => (a.Email.ToLowerInvariant(), a.Role)).ToArray();
+        var recorded = s.Approvals.Select(a => (a.ParticipantEmail.ToLowerInvariant(), a.Role == Role.Engineer ? "engineer" : "steward")).ToArray();
+        if (!certified.SequenceEqual(recorded))
+            return VerifyResult.Fail("approvals", "the approvers in the certificate differ from the approvals in the bundle");
+        var challenge = ApprovalChallenge.Derive(s.SessionId, s.ArtifactDigest);
+        foreach (var a in s.Approvals)
+        {
+            var r = Approvals.Reverify(a, challenge, trust.RelyingParty);
+            if (!r.Ok) return VerifyResult.Fail("approvals", $"the approval by {a.ParticipantEmail} does not verify: {r.Message}");
+        }
+        if (s.Policy.RequiredEngineers < trust.MinimumPolicy.RequiredEngineers || s.Policy.RequiredStewards < trust.MinimumPolicy.RequiredStewards)
+            return VerifyResult.Fail("quorum", $"the session's policy ({s.Policy.RequiredEngineers} engineers, {s.Policy.RequiredStewards} stewards) " +
+                $"is weaker than required ({trust.MinimumPolicy.RequiredEngineers}, {trust.MinimumPolicy.RequiredStewards})");
+        if (!QuorumRule.IsMet(s.Policy, s.Approvals))
+        {
+            var (e, st) = QuorumRule.StillNeeded(s.Policy, s.Approvals);
+            return VerifyResult.Fail("quorum", $"the approvals do not meet the quorum: {e} engineer(s) and {st} steward(s) missing");
+        }
+        return null;
+    }
+
+    private static VerifyResult? CheckMeasurement(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)
+    {
+        if (!s.EnclaveMeasurement.AsSpan().SequenceEqual(info.EnclaveMeasurement))
+            return VerifyResult.Fail("measurement", "the enclave measurement in the bundle differs from the certified one");
+        if (trust.TeePolicyHash is { } pinned && Convert.ToHexStringLower(Hashes.Sha256(info.EnclaveMeasurement)) != pinned)
+            return VerifyResult.Fail("measurement", "the signers' measurement does not match TEE_POLICY_HASH");
+        return null;
+    }
+}
