@@ -47,6 +47,7 @@ public static class CliApp
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
         root.Subcommands.Add(TLogCommands.Build(DataDir));
+        root.Subcommands.Add(AttestCommands.Build(DataDir));
         return root.Parse(args).Invoke();
     }
 

@@ -19,6 +19,7 @@ public static class CliErrors
         CliException c => (c.ExitCode, c.Message),
         ServiceRefusedException r => (Refused, $"refused: {r.Message} ({r.Error.Code})"),
         SodiumUnavailableException s => (MissingLibrary, s.Message),
+        Attestation.AttestationException a => (BadConfiguration, "attestation: " + a.Message),
         ConfigException c => (BadConfiguration, "configuration error: " + c.Message),
         AskTimeoutException t => (Refused, "the node did not answer in time: " + t.Message),
         IOException io => (Refused, io.Message),

@@ -3,6 +3,7 @@ using MpcSigning.Actors;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.TLog;
 
 namespace MpcSigning.Hosting;
 
@@ -10,7 +11,7 @@ namespace MpcSigning.Hosting;
 /// A client's view of a node: request-reply over the node's actors. The same calls will go over an attested link when
 /// the CLI reaches a remote node (--node), without the commands changing.
 /// </summary>
-public sealed class NodeClient(IActorRef coordinator, IActorRef authN, TimeSpan timeout)
+public sealed class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, TimeSpan timeout)
 {
     public Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
         Call<ParticipantEnrolled>(authN, new EnrollParticipant { RequestId = NewId(), Participant = participant });
@@ -32,6 +33,9 @@ public sealed class NodeClient(IActorRef coordinator, IActorRef authN, TimeSpan 
 
     public Task<SessionStatus> StatusAsync(byte[] sessionId) =>
         Call<SessionStatus>(coordinator, new GetSessionStatus { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) });
+
+    public Task<LogEntriesFound> FindLogEntriesAsync(byte[] artifactDigest) =>
+        Call<LogEntriesFound>(tlog, new FindLogEntries { RequestId = NewId(), ArtifactDigestHex = Convert.ToHexStringLower(artifactDigest) });
 
     private async Task<T> Call<T>(IActorRef target, object message, bool signing = false)
     {

@@ -68,7 +68,8 @@ public sealed class NodeHost : IAsyncDisposable
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
                 "splitting roles across nodes needs attested links between them, which this build does not have yet");
-        var measurement = Attestation.BuildMeasurement.Current();
+        var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
+        var measurement = attestation.Measurement;
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
@@ -88,8 +89,7 @@ public sealed class NodeHost : IAsyncDisposable
             data.File("bundles"), timeout);
         var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, pipeline, clock, config.Coordinator);
         var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
-        await Task.CompletedTask;
-        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, timeout), rp, measurement);
+        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement);
     }
 
     public async ValueTask DisposeAsync()

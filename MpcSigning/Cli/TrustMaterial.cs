@@ -1,0 +1,72 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using MpcSigning.Hosting;
+using MpcSigning.TLog.Trust;
+
+namespace MpcSigning.Cli;
+
+/// <summary>The CA certificates and log key a verifier trusts: from a node, a TrustedRoot file, or a --ca file.</summary>
+internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertificates, byte[] LogPublicKey, string? LogKeyName)
+{
+    // RFC 8410: SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key.
+    private static readonly byte[] Ed25519SpkiHeader = Convert.FromHexString("302a300506032b6570032100");
+
+    /// <summary>A copy of the node's CA certificate, so it stays usable after the node has stopped.</summary>
+    public static TrustMaterial FromNode(NodeHost node) =>
+        new([X509CertificateLoader.LoadCertificate(node.CertificateAuthority.Certificate.RawData)],
+            node.TransparencyLog.Identity.PublicKey, node.TransparencyLog.Identity.KeyName);
+
+    /// <summary>The Sigstore TrustedRoot JSON for this node ('mpcsign trust-root').</summary>
+    public static byte[] TrustedRootJson(NodeHost node)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            var ca = node.CertificateAuthority.Certificate;
+            TrustedRootWriter.Write(w, [ca.RawData], node.Config.CaIssuer, node.TransparencyLog.Identity, ca.NotBefore.ToUniversalTime());
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Reads a TrustedRoot written by 'mpcsign trust-root'; each failure names the field.</summary>
+    public static TrustMaterial FromTrustedRoot(string path)
+    {
+        if (!File.Exists(path)) throw new CliException($"--trust-root: file '{path}' does not exist");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            var cas = root.GetProperty("certificateAuthorities").EnumerateArray()
+                .SelectMany(ca => ca.GetProperty("certChain").GetProperty("certificates").EnumerateArray())
+                .Select(c => X509CertificateLoader.LoadCertificate(c.GetProperty("rawBytes").GetBytesFromBase64()))
+                .ToArray();
+            var spki = root.GetProperty("tlogs")[0].GetProperty("publicKey").GetProperty("rawBytes").GetBytesFromBase64();
+            if (spki.Length != 44 || !spki.AsSpan(0, 12).SequenceEqual(Ed25519SpkiHeader))
+                throw new CliException($"--trust-root: tlogs[0].publicKey in '{path}' is not an Ed25519 key");
+            if (cas.Length == 0) throw new CliException($"--trust-root: '{path}' lists no certificate authority");
+            return new TrustMaterial(cas, spki[12..], null);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException
+                                      or System.Security.Cryptography.CryptographicException)
+        {
+            throw new CliException($"--trust-root: '{path}' is not a Sigstore TrustedRoot ({e.Message})");
+        }
+    }
+
+    /// <summary>CA certificates from a PEM file (--ca).</summary>
+    public static IReadOnlyList<X509Certificate2> CaFromFile(string path)
+    {
+        if (!File.Exists(path)) throw new CliException($"--ca: file '{path}' does not exist");
+        var all = new X509Certificate2Collection();
+        try
+        {
+            all.ImportFromPemFile(path);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CliException($"--ca: '{path}' holds no readable PEM certificate ({e.Message})");
+        }
+        if (all.Count == 0) throw new CliException($"--ca: '{path}' holds no PEM certificate");
+        return all.ToArray();
+    }
+}
