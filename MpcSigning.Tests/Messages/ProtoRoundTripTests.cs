@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
-namespace MpcSigning.Tests.Proto;
+namespace MpcSigning.Tests.Messages;
 
 /// <summary>
 /// Every protobuf message the product declares survives binary and JSON round trips with every field set. Found by
