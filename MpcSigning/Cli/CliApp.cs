@@ -37,6 +37,9 @@ public static class CliApp
         Recursive = true,
     };
 
+    /// <summary>Marks log events whose detail (a stack trace) belongs in the log file, never on a user's console.</summary>
+    private const string DetailOnly = "DetailOnly";
+
     public static int Run(string[] args)
     {
         var root = new RootCommand("mpcsign: sign software artifacts with nobody holding a signing key.");
@@ -64,7 +67,7 @@ public static class CliApp
         catch (Exception e)
         {
             var (code, line) = CliErrors.Describe(e);
-            if (code == CliErrors.InternalError) Log.Error(e, "Unexpected error");
+            if (code == CliErrors.InternalError) Log.ForContext(DetailOnly, true).Error(e, "Unexpected error");
             Console.Error.WriteLine("mpcsign: " + line);
             return code;
         }
@@ -79,10 +82,12 @@ public static class CliApp
         var config = new LoggerConfiguration()
             .MinimumLevel.Information()
             .Enrich.FromLogContext()
-            .WriteTo.Console(
-                restrictedToMinimumLevel: verbose ? LogEventLevel.Information : LogEventLevel.Warning,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}",
-                standardErrorFromLevel: LogEventLevel.Verbose);
+            .WriteTo.Logger(console => console
+                .Filter.ByExcluding(e => e.Properties.ContainsKey(DetailOnly))
+                .WriteTo.Console(
+                    restrictedToMinimumLevel: verbose ? LogEventLevel.Information : LogEventLevel.Warning,
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}",
+                    standardErrorFromLevel: LogEventLevel.Verbose));
         if (!string.IsNullOrEmpty(jsonFile)) config = config.WriteTo.File(new JsonFormatter(renderMessage: true), jsonFile);
         Log.Logger = config.CreateLogger();
     }

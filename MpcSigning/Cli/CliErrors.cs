@@ -17,6 +17,10 @@ public static class CliErrors
     public static (int Code, string Line) Describe(Exception e) => e switch
     {
         CliException c => (c.ExitCode, c.Message),
+        AuthN.AuthNException a => (Refused, a.Message),
+        Ca.CaException c => (Refused, c.Message),
+        TLog.TLogException t => (Refused, t.Message),
+        Bundle.BundleFormatException b => (Refused, b.Message),
         ServiceRefusedException r => (Refused, $"refused: {r.Message} ({r.Error.Code})"),
         SodiumUnavailableException s => (MissingLibrary, s.Message),
         Attestation.AttestationException a => (BadConfiguration, "attestation: " + a.Message),

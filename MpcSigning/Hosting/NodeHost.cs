@@ -27,8 +27,10 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly SqliteTransparencyLog _log;
 
     private NodeHost(NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
-        SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement)
+        SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
     {
+        Coordinator = coordinator;
+        AuthN = authn;
         Config = config;
         Data = data;
         System = system;
@@ -46,6 +48,12 @@ public sealed class NodeHost : IAsyncDisposable
     public ActorSystem System { get; }
 
     public NodeClient Client { get; }
+
+    /// <summary>The coordinator actor (node/user/coordinator).</summary>
+    public IActorRef Coordinator { get; }
+
+    /// <summary>The AuthN service actor (node/user/authn).</summary>
+    public IActorRef AuthN { get; }
 
     public RelyingParty RelyingParty { get; }
 
@@ -89,7 +97,7 @@ public sealed class NodeHost : IAsyncDisposable
             data.File("bundles"), timeout);
         var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, pipeline, clock, config.Coordinator);
         var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
-        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement);
+        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement, coordinator, authn);
     }
 
     public async ValueTask DisposeAsync()

@@ -91,8 +91,9 @@ public static partial class AssertionVerifier
             if (read == spki.Length && key.ExportParameters(false).Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value)
                 return key;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
+            // OpenSSL reports a point that is not on the curve as an unsupported curve: both mean "not a P-256 key".
         }
         key.Dispose();
         return null;

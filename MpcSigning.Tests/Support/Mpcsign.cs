@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace MpcSigning.Tests.Support;
+
+/// <summary>Runs the real mpcsign binary (mpcsign.dll beside the test assembly) as a separate process.</summary>
+public static class Mpcsign
+{
+    public sealed record Result(int ExitCode, string Out, string Err);
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "mpcsign.dll");
+
+    public static Result Run(string dataDir, params string[] args) => RunWith([], dataDir, args);
+
+    public static Result RunWith((string Name, string Value)[] env, string dataDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("--data-dir");
+        psi.ArgumentList.Add(dataDir);
+        psi.Environment["MPCSIGN_ALLOW_SIMULATED_ATTESTATION"] = "true";
+        foreach (var (n, v) in env) psi.Environment[n] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"mpcsign {string.Join(' ', args)} did not finish within 2 minutes");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
