@@ -1,0 +1,49 @@
+namespace MpcSigning.Signing.Frost;
+
+/// <summary>
+/// The public values that RFC 9591 sections 4.4 to 4.6 derive from one signing package, computed once and
+/// shared by round two, share verification and aggregation: binding factors, each signer's commitment share
+/// D_i + rho_i * E_i, the group commitment R and the challenge c.
+/// </summary>
+internal sealed class SigningContext
+{
+    private SigningContext(IReadOnlyList<Commitment> list, uint[] participants, byte[][] rho, byte[][] shares, byte[] r, byte[] c)
+    {
+        List = list;
+        Participants = participants;
+        Rho = rho;
+        CommitmentShares = shares;
+        R = r;
+        C = c;
+    }
+
+    public IReadOnlyList<Commitment> List { get; }
+    public uint[] Participants { get; }
+    /// <summary>rho_i, in list order (section 4.4).</summary>
+    public byte[][] Rho { get; }
+    public byte[][] CommitmentShares { get; }
+    /// <summary>The group commitment R (section 4.5).</summary>
+    public byte[] R { get; }
+    /// <summary>The challenge c (section 4.6).</summary>
+    public byte[] C { get; }
+
+    public static SigningContext Create(ReadOnlySpan<byte> groupPublicKey, IReadOnlyList<Commitment> list, ReadOnlySpan<byte> message)
+    {
+        var rho = BindingFactors.Compute(groupPublicKey, list, message);
+        var shares = new byte[list.Count][];
+        var r = Group.Identity();
+        for (var i = 0; i < list.Count; i++)
+        {
+            // Section 4.5: D_i + rho_i * E_i; all public, summed into R.
+            shares[i] = Group.Add(list[i].Hiding, Group.ScalarMult(rho[i], list[i].Binding, "binding factor times binding commitment"));
+            r = Group.Add(r, shares[i]);
+        }
+        if (r.AsSpan().SequenceEqual(Group.Identity()))
+            throw new FrostException(FrostError.InvalidElement,
+                "signing package: the group commitment is the identity, which cannot be serialized (RFC 9591 sections 3.1, 4.5).");
+        var c = Challenge.Compute(r, groupPublicKey, message);
+        return new SigningContext(list, CommitmentList.Participants(list), rho, shares, r, c);
+    }
+
+    public int IndexOf(uint identifier) => Array.IndexOf(Participants, identifier);
+}
