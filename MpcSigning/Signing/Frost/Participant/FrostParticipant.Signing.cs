@@ -38,7 +38,7 @@ public sealed partial class FrostParticipant
             var list = CommitmentList.Decode(package.Commitments);
             SigningSet.Check(list, _keys!);
             var own = list.FirstOrDefault(c => c.Identifier == Identifier);
-            if (own is null || !own.Hiding.AsSpan().SequenceEqual(nonces.Commitments.Hiding.Span) || !own.Binding.AsSpan().SequenceEqual(nonces.Commitments.Binding.Span))
+            if (own is null || !nonces.Matches(own))
                 throw new FrostException(FrostError.OwnCommitmentMismatch,
                     $"participant {Identifier}: the signing package does not carry this signer's commitments from its last Commit; refusing to sign.");
             var context = SigningContext.Create(_keys!.GroupPublicKey, list, package.Message.Span);

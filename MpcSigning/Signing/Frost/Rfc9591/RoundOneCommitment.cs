@@ -12,13 +12,25 @@ internal sealed class SigningNonces : IDisposable
 {
     private SecretBytes? _secret;
 
+    private readonly SigningCommitments _commitments;
+
     private SigningNonces(SecretBytes secret, SigningCommitments commitments)
     {
         _secret = secret;
-        Commitments = commitments;
+        _commitments = commitments;
     }
 
-    public SigningCommitments Commitments { get; }
+    /// <summary>
+    /// A fresh copy each time: protobuf messages are mutable, and the copy handed out must not be able to
+    /// change what <see cref="Matches"/> compares against.
+    /// </summary>
+    public SigningCommitments Commitments => _commitments.Clone();
+
+    /// <summary>True when a signing package's entry carries exactly these commitments.</summary>
+    public bool Matches(Commitment entry) =>
+        entry.Identifier == _commitments.Identifier &&
+        entry.Hiding.AsSpan().SequenceEqual(_commitments.Hiding.Span) &&
+        entry.Binding.AsSpan().SequenceEqual(_commitments.Binding.Span);
 
     /// <summary>
     /// commit(sk_i): d = nonce_generate(sk_i), e = nonce_generate(sk_i), D = d*B, E = e*B.
