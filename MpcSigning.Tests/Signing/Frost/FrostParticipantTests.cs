@@ -116,6 +116,21 @@ public class FrostParticipantTests
         Assert.That((e.Error, e.Culprits), Is.EqualTo((FrostError.InvalidProofOfKnowledge, (IReadOnlyList<uint>)[3u])));
     }
 
+    [TestCase(0, "0100000000000000000000000000000000000000000000000000000000000000")]
+    [TestCase(0, "da99e28ba529cdde35a25fba9059e78ecaee239f99755b9b1aa4f65df00803e2")]
+    [TestCase(1, "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")]
+    public void DkgPart2_CommitmentNotOfPrimeOrder_IsRejectedNamingItsSender(int index, string hex)
+    {
+        using var a = new FrostParticipant(1, 2, 3);
+        using var b = new FrostParticipant(2, 2, 3);
+        using var c = new FrostParticipant(3, 2, 3);
+        a.DkgPart1();
+        var rc = c.DkgPart1();
+        rc.Commitment[index] = ByteString.CopyFrom(Convert.FromHexString(hex));
+        var e = Assert.Throws<FrostException>(() => a.DkgPart2([b.DkgPart1(), rc]))!;
+        Assert.That((e.Error, e.Culprits), Is.EqualTo((FrostError.InvalidElement, (IReadOnlyList<uint>)[3u])));
+    }
+
     [Test]
     public void DkgPart2_MissingOrDuplicatePeer_IsRejected()
     {

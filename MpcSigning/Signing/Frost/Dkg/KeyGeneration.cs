@@ -53,16 +53,24 @@ internal static class KeyGeneration
         if (package.Commitment.Count != threshold)
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
                 $"DKG round 1 from {sender}: expected {threshold} commitments (one per coefficient), got {package.Commitment.Count}.", sender);
-        var commitments = package.Commitment.Select((c, k) => Group.DeserializeElement(c, $"DKG round 1 from {sender}: commitment {k}", sender)).ToArray();
+        // phi_0 is validated by the multiplication c * phi_0 below (libsodium's noclamp scalarmult makes exactly
+        // is_valid_point's checks); the others are validated here. Checking phi_0 twice doubled the cost.
+        var commitments = package.Commitment.Select((c, k) => k == 0
+            ? (c.Length == Group.ElementSize ? c.ToByteArray() : Group.DeserializeElement(c, $"DKG round 1 from {sender}: commitment 0", sender))
+            : Group.DeserializeElement(c, $"DKG round 1 from {sender}: commitment {k}", sender)).ToArray();
         var proof = package.ProofOfKnowledge;
         if (proof.Length != 64)
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
                 $"DKG round 1 from {sender}: the proof of knowledge must be R || mu, 64 bytes, got {proof.Length}.", sender);
-        var r = Group.DeserializeElement(ByteString.CopyFrom(proof.Span[..32]), $"DKG round 1 from {sender}: proof R", sender);
+        // R needs no validation of its own: it must equal mu*B - c*phi_0, a valid point, byte for byte.
+        var r = proof.Span[..32].ToArray();
         var mu = Group.DeserializeScalar(ByteString.CopyFrom(proof.Span[32..]), $"DKG round 1 from {sender}: proof mu", sender);
         var c = CiphersuiteHashes.Hdkg(Group.SerializeIdentifier(sender), commitments[0], r);
-        var expected = Group.Add(Group.ScalarBaseMult(mu, "proof mu"), Group.ScalarMult(ScalarMath.Negate(c), commitments[0], "challenge times phi_0"));
-        if (!Group.ElementEquals(expected, r))
+        var cPhi = new byte[Group.ElementSize];
+        if (!Sodium.ScalarMult(cPhi, ScalarMath.Negate(c), commitments[0]))
+            Group.DeserializeElement(package.Commitment[0], $"DKG round 1 from {sender}: commitment 0", sender);
+        var expected = Group.IsZero(mu) ? null : Group.Add(Group.ScalarBaseMult(mu, "proof mu"), cPhi);
+        if (expected is null || Group.ElementEquals(expected, Group.Identity()) || !Group.ElementEquals(expected, r))
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
                 $"DKG round 1 from {sender}: the proof of knowledge of the secret coefficient does not verify; exclude this participant.", sender);
         return commitments;

@@ -16,7 +16,7 @@ public static class FrostAggregator
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(shares);
         ArgumentNullException.ThrowIfNull(publicKeys);
-        var keys = PublicKeys.Decode(publicKeys);
+        var keys = PublicKeys.Decode(publicKeys, validateShares: false);
         var list = CommitmentList.Decode(package.Commitments);
         SigningSet.Check(list, keys);
         var z = ShareSet(list, shares);
@@ -28,7 +28,7 @@ public static class FrostAggregator
         byte[] signature = [.. context.R, .. sum];
         if (Ed25519.Verify(keys.GroupPublicKey, message, signature)) return signature;
 
-        var culprits = list.Where((c, i) => !ShareVerification.Verify(c.Identifier, keys.VerifyingShares[c.Identifier], z[i], context))
+        var culprits = list.Where((c, i) => !ShareVerification.Verify(c.Identifier, keys.VerifyingShare(c.Identifier), z[i], context))
             .Select(c => c.Identifier).ToArray();
         if (culprits.Length > 0)
             throw new FrostException(FrostError.InvalidSignatureShare,

@@ -6,7 +6,12 @@ namespace MpcSigning.Signing.Frost;
 /// <summary>A validated <see cref="PublicKeyPackage"/>: threshold, group key and every verifying share.</summary>
 internal sealed record PublicKeys(uint MinSigners, uint MaxSigners, byte[] GroupPublicKey, IReadOnlyDictionary<uint, byte[]> VerifyingShares)
 {
-    public static PublicKeys Decode(PublicKeyPackage package)
+    /// <summary>
+    /// Validates the package. With <paramref name="validateShares"/> false the verifying shares are kept as
+    /// received and must pass <see cref="VerifyingShare"/> before use: the aggregator needs them only to blame
+    /// a signer, and validating n points on every signature cost more than the signature.
+    /// </summary>
+    public static PublicKeys Decode(PublicKeyPackage package, bool validateShares = true)
     {
         FrostParameters.Check(package.MinSigners, package.MaxSigners);
         if (package.VerifyingShares.Count != package.MaxSigners || package.VerifyingShares.ContainsKey(0))
@@ -14,9 +19,15 @@ internal sealed record PublicKeys(uint MinSigners, uint MaxSigners, byte[] Group
                 $"public key package: expected {package.MaxSigners} verifying shares with non-zero identifiers, got {package.VerifyingShares.Count}.");
         var group = Group.DeserializeElement(package.GroupPublicKey, "public key package: group public key");
         var shares = package.VerifyingShares.ToDictionary(
-            kv => kv.Key, kv => Group.DeserializeElement(kv.Value, $"public key package: verifying share of {kv.Key}", kv.Key));
+            kv => kv.Key, kv => validateShares ? Group.DeserializeElement(kv.Value, ShareWhat(kv.Key), kv.Key) : kv.Value.ToByteArray());
         return new PublicKeys(package.MinSigners, package.MaxSigners, group, shares);
     }
+
+    /// <summary>A verifying share, validated now (for packages decoded without validating shares).</summary>
+    public byte[] VerifyingShare(uint identifier) =>
+        Group.DeserializeElement(Google.Protobuf.ByteString.CopyFrom(VerifyingShares[identifier]), ShareWhat(identifier), identifier);
+
+    private static string ShareWhat(uint identifier) => $"public key package: verifying share of {identifier}";
 
     public PublicKeyPackage Encode()
     {

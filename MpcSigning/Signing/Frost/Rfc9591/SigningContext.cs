@@ -35,7 +35,7 @@ internal sealed class SigningContext
         for (var i = 0; i < list.Count; i++)
         {
             // Section 4.5: D_i + rho_i * E_i; all public, summed into R.
-            shares[i] = Group.Add(list[i].Hiding, Group.ScalarMult(rho[i], list[i].Binding, "binding factor times binding commitment"));
+            shares[i] = Group.Add(list[i].Hiding, BindingTerm(rho[i], list[i]));
             r = Group.Add(r, shares[i]);
         }
         if (r.AsSpan().SequenceEqual(Group.Identity()))
@@ -43,6 +43,15 @@ internal sealed class SigningContext
                 "signing package: the group commitment is the identity, which cannot be serialized (RFC 9591 sections 3.1, 4.5).");
         var c = Challenge.Compute(r, groupPublicKey, message);
         return new SigningContext(list, CommitmentList.Participants(list), rho, shares, r, c);
+    }
+
+    /// <summary>rho_i * E_i; the multiplication is also E_i's validation (see <see cref="CommitmentList.Decode"/>).</summary>
+    private static byte[] BindingTerm(byte[] rho, Commitment c)
+    {
+        var q = new byte[Group.ElementSize];
+        if (MpcSigning.Interop.Sodium.ScalarMult(q, rho, c.Binding)) return q;
+        Group.DeserializeElement(Google.Protobuf.ByteString.CopyFrom(c.Binding), CommitmentList.BindingWhat(c.Identifier), c.Identifier);
+        throw new FrostException(FrostError.ZeroScalar, $"signing package: the binding factor of {c.Identifier} is zero; build a new package.");
     }
 
     public int IndexOf(uint identifier) => Array.IndexOf(Participants, identifier);
