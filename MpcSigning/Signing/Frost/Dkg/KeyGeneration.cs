@@ -87,9 +87,12 @@ internal static class KeyGeneration
     /// <summary>Group commitments A_k = sum over all participants j of phi_jk; A_0 is the group public key.</summary>
     public static byte[][] SumCommitments(IEnumerable<byte[][]> all, uint threshold)
     {
-        var sum = Enumerable.Range(0, (int)threshold).Select(_ => Group.Identity()).ToArray();
+        byte[][]? sum = null;
         foreach (var phi in all)
+        {
+            if (sum is null) { sum = phi.ToArray(); continue; }
             for (var k = 0; k < threshold; k++) sum[k] = Group.Add(sum[k], phi[k]);
-        return sum;
+        }
+        return sum ?? throw new ArgumentException("no commitments", nameof(all));
     }
 }

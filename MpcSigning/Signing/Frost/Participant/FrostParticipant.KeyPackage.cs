@@ -41,8 +41,10 @@ public sealed partial class FrostParticipant
                 .ToDictionary(id => id, id => Polynomial.EvaluateInExponent(sums, id));
             var mine = Group.IsZero(signingShare.ReadOnlySpan) ? null : Group.ScalarBaseMult(signingShare.ReadOnlySpan, "signing share");
             if (mine is null || !Group.ElementEquals(mine, shares[Identifier])) throw BlameShares(received);
-            if (!Sodium.IsValidPoint(sums[0]))
-                throw new FrostException(FrostError.InvalidElement, "DKG: the group public key is not a valid prime-order point; run a new key generation.");
+            // Every phi_j0 passed validation in part 2, so their sum is in the prime-order subgroup; only the
+            // identity (a key nobody could use, reachable only by collusion) remains to exclude.
+            if (Group.ElementEquals(sums[0], Group.Identity()))
+                throw new FrostException(FrostError.InvalidElement, "DKG: the group public key is the identity; run a new key generation.");
 
             _keys = new PublicKeys(MinSigners, MaxSigners, sums[0], shares);
             _signingShare = signingShare;

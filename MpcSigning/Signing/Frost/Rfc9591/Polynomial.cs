@@ -57,14 +57,13 @@ internal static class Polynomial
 
     /// <summary>
     /// The same evaluation "in the exponent" over public commitments A_0..A_(t-1): the sum of x^k * A_k,
-    /// by Horner's rule. Used for DKG share checks (frost-core keys/dkg.rs part 3) and verifying shares.
+    /// by Horner's rule (x is a public identifier, so variable time is fine). Used for DKG share checks (frost-core keys/dkg.rs part 3) and verifying shares.
     /// </summary>
     public static byte[] EvaluateInExponent(IReadOnlyList<byte[]> commitments, uint x)
     {
-        var xs = Group.SerializeIdentifier(x);
         var acc = commitments[^1];
         for (var k = commitments.Count - 2; k >= 0; k--)
-            acc = Group.Add(Group.ScalarMult(xs, acc, "polynomial commitment evaluation"), commitments[k]);
+            acc = Group.Add(Group.SmallMult(x, acc, "polynomial commitment evaluation"), commitments[k]);
         return acc;
     }
 }

@@ -31,13 +31,15 @@ internal sealed class SigningContext
     {
         var rho = BindingFactors.Compute(groupPublicKey, list, message);
         var shares = new byte[list.Count][];
-        var r = Group.Identity();
+        byte[]? r = null;
         for (var i = 0; i < list.Count; i++)
         {
-            // Section 4.5: D_i + rho_i * E_i; all public, summed into R.
+            // Section 4.5: D_i + rho_i * E_i; all public, summed into R (starting from the first term, not the
+            // identity: each libsodium addition decodes and encodes both points).
             shares[i] = Group.Add(list[i].Hiding, BindingTerm(rho[i], list[i]));
-            r = Group.Add(r, shares[i]);
+            r = r is null ? shares[i] : Group.Add(r, shares[i]);
         }
+        if (r is null) throw new FrostException(FrostError.TooFewSigners, "signing package: the commitment list is empty.");
         if (r.AsSpan().SequenceEqual(Group.Identity()))
             throw new FrostException(FrostError.InvalidElement,
                 "signing package: the group commitment is the identity, which cannot be serialized (RFC 9591 sections 3.1, 4.5).");
