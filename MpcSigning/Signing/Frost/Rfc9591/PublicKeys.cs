@@ -40,10 +40,13 @@ internal sealed record PublicKeys(uint MinSigners, uint MaxSigners, byte[] Group
 /// <summary>Threshold parameter checks shared by key generation, signing and evidence.</summary>
 internal static class FrostParameters
 {
-    /// <summary>Upper bound on n: keeps DKG work bounded; far above any deployment.</summary>
-    public const uint MaxParticipants = 255 * 4;
+    /// <summary>Upper bound on n: DKG work grows with n squared, so a hostile configuration cannot stall a node.</summary>
+    public const uint MaxParticipants = 1024;
 
-    /// <summary>RFC 9591 section 2 needs 1 &lt; MIN_PARTICIPANTS &lt;= MAX_PARTICIPANTS... here 2 &lt;= t &lt;= n.</summary>
+    /// <summary>
+    /// 2 &lt;= t &lt;= n &lt;= <see cref="MaxParticipants"/>. RFC 9591 section 5 requires
+    /// MIN_PARTICIPANTS &lt;= MAX_PARTICIPANTS; t = 1 would let every participant sign alone, which defeats the point.
+    /// </summary>
     public static void Check(uint t, uint n)
     {
         if (t < 2 || t > n || n > MaxParticipants)
