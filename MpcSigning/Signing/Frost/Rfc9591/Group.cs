@@ -1,0 +1,142 @@
+using Google.Protobuf;
+using MpcSigning.Interop;
+
+namespace MpcSigning.Signing.Frost;
+
+/// <summary>
+/// RFC 9591 section 3.1 (prime-order group) for section 6.1's Ed25519 group, on libsodium's
+/// crypto_core_ed25519 and crypto_scalarmult_ed25519_*_noclamp. Elements and scalars are plain 32-byte arrays;
+/// everything coming from outside passes <see cref="DeserializeElement"/> or <see cref="DeserializeScalar"/>.
+/// </summary>
+internal static class Group
+{
+    public const int ElementSize = Sodium.PointBytes;
+    public const int ScalarSize = Sodium.ScalarBytes;
+
+    /// <summary>The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.</summary>
+    private static ReadOnlySpan<byte> Order =>
+    [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+
+    /// <summary>Encoding of the identity (0, 1): only ever an accumulator start, never accepted from outside.</summary>
+    public static byte[] Identity() { var p = new byte[ElementSize]; p[0] = 1; return p; }
+
+    /// <summary>
+    /// s &lt; L, computed as the borrow of s - L without branches on the value, because shares received in DKG
+    /// part 3 are secret. Section 3.1: DeserializeScalar fails for values at or above L; they are never reduced.
+    /// </summary>
+    public static bool IsCanonicalScalar(ReadOnlySpan<byte> s)
+    {
+        if (s.Length != ScalarSize) return false;
+        var borrow = 0;
+        for (var i = 0; i < ScalarSize; i++) borrow = ((s[i] - Order[i] - borrow) >> 8) & 1;
+        return borrow == 1;
+    }
+
+    /// <summary>Constant-time test for the zero scalar.</summary>
+    public static bool IsZero(ReadOnlySpan<byte> s)
+    {
+        var acc = 0;
+        foreach (var b in s) acc |= b;
+        return acc == 0;
+    }
+
+    /// <summary>Section 3.1 DeserializeScalar: exactly 32 bytes, below L. <paramref name="what"/> names the field.</summary>
+    public static byte[] DeserializeScalar(ByteString bytes, string what, uint culprit = 0)
+    {
+        var s = bytes.Span;
+        if (s.Length != ScalarSize || !IsCanonicalScalar(s))
+            throw new FrostException(FrostError.InvalidScalar,
+                $"{what}: expected a 32-byte little-endian scalar below the group order L, got {s.Length} bytes" +
+                (s.Length == ScalarSize ? " at or above L" : "") + "; scalars are never reduced (RFC 9591 section 3.1).",
+                Blame(culprit));
+        return s.ToArray();
+    }
+
+    /// <summary>
+    /// Section 3.1 DeserializeElement: a canonical point on the curve, not the identity, in the prime-order
+    /// subgroup. libsodium's is_valid_point checks all of these (it rejects every small-order point, the identity included).
+    /// </summary>
+    public static byte[] DeserializeElement(ByteString bytes, string what, uint culprit = 0)
+    {
+        var p = bytes.Span;
+        if (!Sodium.IsValidPoint(p))
+            throw new FrostException(FrostError.InvalidElement,
+                $"{what}: expected a 32-byte canonical Ed25519 point of prime order (not the identity), got " +
+                (p.Length == ElementSize ? "an invalid point" : $"{p.Length} bytes") + " (RFC 9591 section 3.1).",
+                Blame(culprit));
+        return p.ToArray();
+    }
+
+    /// <summary>Section 4.1: an identifier as a scalar, little-endian (identifiers above 255 use more bytes).</summary>
+    public static byte[] SerializeIdentifier(uint identifier)
+    {
+        var s = new byte[ScalarSize];
+        BitConverter.TryWriteBytes(s, identifier);
+        if (!BitConverter.IsLittleEndian) Array.Reverse(s, 0, 4);
+        return s;
+    }
+
+    /// <summary>s*B, constant time. A zero scalar is refused, as libsodium's noclamp variant does.</summary>
+    public static byte[] ScalarBaseMult(ReadOnlySpan<byte> s, string what)
+    {
+        var q = new byte[ElementSize];
+        if (!Sodium.ScalarMultBase(q, s))
+            throw new FrostException(FrostError.ZeroScalar, $"{what} is zero; a fresh random value is required.");
+        return q;
+    }
+
+    /// <summary>s*P for a validated P. Fails only when s is zero mod L or the product is the identity.</summary>
+    public static byte[] ScalarMult(ReadOnlySpan<byte> s, ReadOnlySpan<byte> p, string what)
+    {
+        var q = new byte[ElementSize];
+        if (!Sodium.ScalarMult(q, s, p))
+            throw new FrostException(FrostError.ZeroScalar, $"{what}: the scalar is zero or the product is the identity.");
+        return q;
+    }
+
+    /// <summary>
+    /// k*P for a small PUBLIC k (an identifier) and a validated P, variable time: left-to-right double-and-add
+    /// on libsodium's point addition when that takes fewer additions than a constant-time multiplication costs
+    /// (one libsodium addition is about an eighth of crypto_scalarmult_ed25519_noclamp, which also re-validates P).
+    /// Identifiers are public, so their timing reveals nothing.
+    /// </summary>
+    public static byte[] SmallMult(uint k, byte[] p, string what)
+    {
+        if (k == 0) throw new FrostException(FrostError.ZeroScalar, $"{what}: the multiplier is zero.");
+        var bits = 32 - System.Numerics.BitOperations.LeadingZeroCount(k);
+        if (bits - 1 + System.Numerics.BitOperations.PopCount(k) - 1 > SmallMultMaxAdditions)
+            return ScalarMult(SerializeIdentifier(k), p, what);
+        var acc = p;
+        for (var bit = bits - 2; bit >= 0; bit--)
+        {
+            acc = Add(acc, acc);
+            if (((k >> bit) & 1) != 0) acc = Add(acc, p);
+        }
+        return acc;
+    }
+
+    /// <summary>Break-even of <see cref="SmallMult"/>, measured with FrostPrimitiveBenchmarks (PointAdd vs ScalarMult).</summary>
+    private const int SmallMultMaxAdditions = 6;
+
+    /// <summary>p + q; the identity is allowed here as an accumulator.</summary>
+    public static byte[] Add(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q)
+    {
+        var r = new byte[ElementSize];
+        if (!Sodium.PointAdd(r, p, q)) throw new InvalidOperationException("point addition on an unvalidated point");
+        return r;
+    }
+
+    public static byte[] Sub(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q)
+    {
+        var r = new byte[ElementSize];
+        if (!Sodium.PointSub(r, p, q)) throw new InvalidOperationException("point subtraction on an unvalidated point");
+        return r;
+    }
+
+    public static bool ElementEquals(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q) => p.SequenceEqual(q);
+
+    private static uint[] Blame(uint culprit) => culprit == 0 ? [] : [culprit];
+}

@@ -1,0 +1,69 @@
+using MpcSigning.Interop;
+
+namespace MpcSigning.Signing.Frost;
+
+/// <summary>RFC 9591 section 4.2 (polynomials) and Appendix C.1 (evaluation).</summary>
+internal static class Polynomial
+{
+    /// <summary>
+    /// Section 4.2 derive_interpolating_value, generalized to evaluate at <paramref name="x"/> instead of 0:
+    /// the Lagrange basis polynomial of <paramref name="xi"/> over <paramref name="set"/>, i.e. the product over
+    /// j != i of (x - x_j) / (x_i - x_j). At x = 0 this is the RFC's product of x_j / (x_j - x_i). The set is
+    /// the signing set (not all n), and its identifiers are distinct and non-zero (checked by the callers).
+    /// </summary>
+    public static byte[] LagrangeCoefficient(IReadOnlyList<uint> set, uint xi, uint x = 0)
+    {
+        var xiScalar = Group.SerializeIdentifier(xi);
+        var xScalar = Group.SerializeIdentifier(x);
+        var numerator = ScalarMath.One();
+        var denominator = ScalarMath.One();
+        var found = false;
+        foreach (var xj in set)
+        {
+            if (xj == xi) { found = true; continue; }
+            var xjScalar = Group.SerializeIdentifier(xj);
+            numerator = ScalarMath.Mul(numerator, ScalarMath.Sub(xScalar, xjScalar));
+            denominator = ScalarMath.Mul(denominator, ScalarMath.Sub(xiScalar, xjScalar));
+        }
+        if (!found) throw new ArgumentException($"identifier {xi} is not in the interpolation set", nameof(xi));
+        return ScalarMath.Mul(numerator, ScalarMath.Invert(denominator));
+    }
+
+    /// <summary>
+    /// Appendix C.1 polynomial_evaluate by Horner's rule: f(x) for secret coefficients a_0..a_(t-1), each
+    /// 32 bytes in <paramref name="coefficients"/>. The result goes to a caller-owned (guarded) span; the
+    /// temporary is wiped.
+    /// </summary>
+    public static void Evaluate(Span<byte> result, ReadOnlySpan<byte> coefficients, uint x)
+    {
+        var xs = Group.SerializeIdentifier(x);
+        var count = coefficients.Length / Group.ScalarSize;
+        Span<byte> acc = stackalloc byte[Group.ScalarSize];
+        try
+        {
+            acc.Clear();
+            for (var k = count - 1; k >= 0; k--)
+            {
+                Sodium.ScalarMul(acc, acc, xs);
+                Sodium.ScalarAdd(acc, acc, coefficients.Slice(k * Group.ScalarSize, Group.ScalarSize));
+            }
+            acc.CopyTo(result);
+        }
+        finally
+        {
+            Sodium.MemZero(acc);
+        }
+    }
+
+    /// <summary>
+    /// The same evaluation "in the exponent" over public commitments A_0..A_(t-1): the sum of x^k * A_k,
+    /// by Horner's rule (x is a public identifier, so variable time is fine). Used for DKG share checks (frost-core keys/dkg.rs part 3) and verifying shares.
+    /// </summary>
+    public static byte[] EvaluateInExponent(IReadOnlyList<byte[]> commitments, uint x)
+    {
+        var acc = commitments[^1];
+        for (var k = commitments.Count - 2; k >= 0; k--)
+            acc = Group.Add(Group.SmallMult(x, acc, "polynomial commitment evaluation"), commitments[k]);
+        return acc;
+    }
+}
