@@ -91,6 +91,23 @@ public class VerifyTamperTests
     }
 
     [Test]
+    public void Verify_VerifyingShareReplaced_FailsTheThresholdCheck()
+    {
+        var root = JsonNode.Parse(_bundle)!;
+        var shares = root["mpcsign"]!["frost"]!["verifyingShares"]!;
+        shares["3"] = shares["1"]!.GetValue<string>();
+        Assert.That(Verify(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString())).Check, Is.EqualTo("threshold"));
+    }
+
+    [Test]
+    public void Verify_ThresholdEvidenceRemoved_Fails()
+    {
+        var root = JsonNode.Parse(_bundle)!;
+        root["mpcsign"]!.AsObject().Remove("frost");
+        Assert.That(Verify(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString())).Check, Is.EqualTo("threshold"));
+    }
+
+    [Test]
     public void Verify_OtherArtifact_Fails() =>
         Assert.That(MpcsignVerifier.Verify(_bundle, new byte[32], _trust).Check, Is.EqualTo("SubjectMismatch"));
 

@@ -56,7 +56,8 @@ internal static class DemoCommand
         {
             status = await FlowCommands.ApproveAsync(node, sessionId, name, email, authenticators);
             var what = status.Phase == SessionPhase.Completed
-                ? "quorum reached: key created, certified, DSSE signed, key destroyed, logged at index " + status.LogIndex
+                ? $"quorum reached:\n    {node.Config.Signers} signers each checked the approvals and ran a FROST DKG ({node.Config.Threshold}-of-{node.Config.Signers}); " +
+                  $"the CA certified the group key;\n    {node.Config.Threshold} signers signed the DSSE envelope, every key share was zeroed; logged at index {status.LogIndex}"
                 : "still needed: " + FlowCommands.Needed(status);
             o.WriteLine($" {step++}. {name} approved with a WebAuthn assertion over the session challenge; {what}");
         }
@@ -74,7 +75,7 @@ internal static class DemoCommand
         var result = MpcsignVerifier.Verify(await File.ReadAllBytesAsync(bundlePath), sha, trust);
         if (!result.Ok) throw new CliException($"the demo's own bundle did not verify ({result.Check}): {result.Message}");
         o.WriteLine($" {step}. Verified offline: signature over the DSSE PAE, certificate chain to ca.pem, log inclusion and checkpoint, " +
-            "every approval and the quorum");
+            "every approval, the quorum, the FROST threshold evidence and the enclave measurement");
         o.WriteLine($"Bundle verified: {result.Message}.");
         return 0;
     }

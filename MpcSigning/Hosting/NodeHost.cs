@@ -8,7 +8,7 @@ using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Signing;
-using MpcSigning.Signing.Ephemeral;
+using MpcSigning.Signing.Threshold;
 using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog;
 using MpcSigning.TLog.Storage.Sqlite;
@@ -92,8 +92,9 @@ public sealed class NodeHost : IAsyncDisposable
         var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
         var tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
-        var signer = system.ActorOf(Props.Create(() => new EphemeralSignerActor(evidence)), "signer-1");
-        var pipeline = new SessionPipeline(new EphemeralSessionSigning(signer, timeout), caActor, tlog, measurement,
+        var signers = Enumerable.Range(1, config.Signers)
+            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
+        var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog, measurement,
             data.File("bundles"), timeout);
         var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, pipeline, clock, config.Coordinator);
         var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");

@@ -10,6 +10,8 @@ using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Crypto;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Frost;
+using MpcSigning.Signing.Frost;
 using MpcSigning.TLog;
 using MpcSigning.TLog.Rekor;
 
@@ -70,7 +72,7 @@ public static class MpcsignVerifier
         }
         using var leaf = X509CertificateLoader.LoadCertificate(bundle.CertificateDer);
         var info = SessionCertificateInfo.Parse(leaf);
-        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
+        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals, " +
                 $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");
     }
@@ -99,6 +101,24 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("quorum", $"the approvals do not meet the quorum: {e} engineer(s) and {st} steward(s) missing");
         }
         return null;
+    }
+
+    /// <summary>The certificate's key is the FROST group key that the recorded verifying shares interpolate to, and t
+    /// distinct known signers made the signature.</summary>
+    private static VerifyResult? CheckThreshold(MpcsignSection s, SessionCertificateInfo info)
+    {
+        if (s.FrostJson is null) return VerifyResult.Fail("threshold", "the bundle has no FROST threshold evidence (mpcsign.frost)");
+        ThresholdEvidence evidence;
+        try
+        {
+            evidence = ThresholdEvidenceJson.Read(s.FrostJson);
+        }
+        catch (Exception e) when (e is FrostException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return VerifyResult.Fail("threshold", "mpcsign.frost is malformed: " + e.Message);
+        }
+        var verdict = ThresholdEvidenceVerifier.Verify(evidence, info.Ed25519PublicKey);
+        return verdict.IsValid ? null : VerifyResult.Fail("threshold", verdict.Message);
     }
 
     private static VerifyResult? CheckMeasurement(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using MpcSigning.Actors;
+using MpcSigning.Proto.Common;
+using MpcSigning.Proto.Frost;
+using MpcSigning.Proto.Signing;
+using MpcSigning.Signing.Frost;
+
+namespace MpcSigning.Signing.Threshold;
+
+/// <summary>
+/// <see cref="ISessionSigning"/> over n FROST signer actors: every signer checks the evidence and runs the DKG (the group
+/// public key exists, the group secret never does), then t signers run rounds 1 and 2 over the message and the
+/// coordinator aggregates. The result is an ordinary Ed25519 signature and the threshold evidence for the bundle.
+/// </summary>
+public sealed class FrostSessionSigning(IReadOnlyList<IActorRef> signers, int threshold, TimeSpan timeout) : ISessionSigning
+{
+    private readonly ConcurrentDictionary<string, PublicKeyPackage> _keys = new();
+
+    public async Task<byte[]> CreateKeyAsync(QuorumEvidence evidence, CancellationToken ct)
+    {
+        var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToString() }).ToArray();
+        var replies = await Task.WhenAll(signers.Select((s, i) =>
+        {
+            var begin = new FrostDkgBegin
+            {
+                RequestId = Guid.NewGuid().ToString("N"), Evidence = evidence, Identifier = (uint)(i + 1),
+                MinSigners = (uint)threshold, MaxSigners = (uint)signers.Count,
+            };
+            begin.Peers.AddRange(peers);
+            return s.Ask<object>(begin, timeout, ct);
+        }));
+        var refused = replies.OfType<Rejected>().FirstOrDefault();
+        if (refused is not null)
+        {
+            if (refused.Error.Code == "signing.evidence_refused") throw new SigningRefusedException(refused.Error.Code, refused.Error.Message);
+            throw new InvalidOperationException("the signers' DKG failed: " + refused.Error.Message);
+        }
+        var done = replies.Cast<FrostDkgCompleted>().ToArray();
+        var keys = done[0].PublicKeys;
+        if (done.Any(d => !d.PublicKeys.Equals(keys)))
+            throw new InvalidOperationException("the signers disagree on the DKG's public keys");
+        _keys[Convert.ToHexStringLower(evidence.SessionId.Span)] = keys;
+        return keys.GroupPublicKey.ToByteArray();
+    }
+
+    public async Task<SessionSignature> SignAsync(byte[] sessionId, byte[] message, CancellationToken ct)
+    {
+        if (!_keys.TryGetValue(Convert.ToHexStringLower(sessionId), out var keys))
+            throw new InvalidOperationException("no DKG has run for this session in this process");
+        var session = ByteString.CopyFrom(sessionId);
+        var chosen = signers.Take(threshold).ToArray();
+        var commitments = await Task.WhenAll(chosen.Select(s => Expect<FrostCommitted>(s, new FrostCommit { RequestId = Id(), SessionId = session }, ct)));
+        var package = new SigningPackage { Message = ByteString.CopyFrom(message) };
+        package.Commitments.AddRange(commitments.Select(c => c.Commitments).OrderBy(c => c.Identifier));
+        var shares = await Task.WhenAll(chosen.Select(s => Expect<FrostSigned>(s, new FrostSign { RequestId = Id(), SessionId = session, Package = package }, ct)));
+        var signature = FrostAggregator.Aggregate(package, shares.Select(s => s.Share).ToArray(), keys);
+        var ids = package.Commitments.Select(c => c.Identifier).ToArray();
+        return new SessionSignature(signature, ThresholdEvidenceJson.Write(ThresholdEvidenceJson.FromPublicKeys(keys, ids)));
+    }
+
+    public void Destroy(byte[] sessionId)
+    {
+        _keys.TryRemove(Convert.ToHexStringLower(sessionId), out _);
+        foreach (var s in signers) s.Tell(new DestroySessionKey { SessionId = ByteString.CopyFrom(sessionId) });
+    }
+
+    private async Task<T> Expect<T>(IActorRef signer, object message, CancellationToken ct)
+    {
+        var reply = await signer.Ask<object>(message, timeout, ct);
+        return reply switch
+        {
+            T ok => ok,
+            Rejected r => throw new InvalidOperationException($"signer {signer.Path} refused: {r.Error.Message}"),
+            _ => throw new InvalidOperationException($"signer {signer.Path} replied {reply.GetType().Name}"),
+        };
+    }
+
+    private static string Id() => Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,146 @@
+using Google.Protobuf;
+using MpcSigning.Actors;
+using MpcSigning.Hosting;
+using MpcSigning.Proto.Common;
+using MpcSigning.Proto.Frost;
+using MpcSigning.Proto.Signing;
+using MpcSigning.Signing.Frost;
+
+namespace MpcSigning.Signing.Threshold;
+
+/// <summary>
+/// One FROST signer. Per session it first checks the quorum evidence itself, then runs the DKG with its peers (round-1
+/// broadcast, round-2 shares sent to each recipient only), commits, signs once, and zeroes its share and nonces. Nothing
+/// it holds is ever persisted: a restart forgets every session, and the coordinator starts the signing step anew.
+/// </summary>
+public sealed partial class FrostSignerActor : ReceiveActor
+{
+    private readonly IQuorumEvidenceVerifier _evidence;
+    private readonly Dictionary<string, SignerSession> _sessions = new();
+
+    public FrostSignerActor(IQuorumEvidenceVerifier evidence)
+    {
+        _evidence = evidence;
+        Receive<FrostDkgBegin>(OnBegin);
+        Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s => { s.Round1.Add(m.Package); Advance(s); }));
+        Receive<FrostDkgRound2>(m => Guarded(m.SessionId, s =>
+        {
+            if (m.Package.Recipient == s.Identifier) s.Round2.Add(m.Package);
+            Advance(s);
+        }));
+        Receive<FrostCommit>(OnCommit);
+        Receive<FrostSign>(OnSign);
+        Receive<DestroySessionKey>(m => Forget(Key(m.SessionId)));
+    }
+
+    private static string Key(ByteString sessionId) => Convert.ToHexStringLower(sessionId.Span);
+
+    private void OnBegin(FrostDkgBegin m)
+    {
+        var key = m.Evidence is null ? "-" : Key(m.Evidence.SessionId);
+        var why = m.Evidence is null ? "no evidence was given" : _evidence.Check(m.Evidence);
+        if (why is not null)
+        {
+            Refuse(Sender, m.RequestId, "signing.evidence_refused", "signer refuses: the quorum evidence does not convince it: " + why, key);
+            return;
+        }
+        var session = Session(key);
+        if (session.Participant is not null)
+        {
+            Refuse(Sender, m.RequestId, "signing.dkg_already_started", $"session {key} already ran its DKG on this signer", key);
+            return;
+        }
+        session.Begin(m, Sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
+        var mine = session.Participant!.DkgPart1();
+        foreach (var peer in session.Peers.Where(p => p.Identifier != m.Identifier))
+            Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine }, Self);
+        Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent");
+        Advance(session);
+    }
+
+    /// <summary>DKG part 2 once every peer's round-1 package is in; part 3 once every share addressed to us is in.</summary>
+    private void Advance(SignerSession s)
+    {
+        if (s.Participant is null) return; // peers' packages that arrived before our own Begin wait here
+        if (!s.Part2Done && s.Round1.Count == s.Peers.Count - 1)
+        {
+            s.Part2Done = true;
+            foreach (var (recipient, package) in s.Participant.DkgPart2(s.Round1))
+                Peer(s.Peers.Single(p => p.Identifier == recipient)).Tell(new FrostDkgRound2 { SessionId = s.SessionId, Package = package }, Self);
+        }
+        if (s.Part2Done && s.Keys is null && s.Round2.Count == s.Peers.Count - 1)
+        {
+            s.Keys = s.Participant.DkgPart3(s.Round1, s.Round2);
+            s.ReplyTo!.Tell(new FrostDkgCompleted { RequestId = s.RequestId, SessionId = s.SessionId, Identifier = s.Identifier, PublicKeys = s.Keys });
+            Audit.Record("signer", "peers", "FrostDkg", s.Id, "DKG complete");
+        }
+    }
+
+    private IActorRef Peer(SignerPeer peer) =>
+        Context.System.Resolve(ActorPath.Parse(peer.Address)) ?? throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
+            $"signer {peer.Identifier} at {peer.Address} cannot be reached", peer.Identifier);
+
+    private void OnCommit(FrostCommit m) => Guarded(m.SessionId, s =>
+    {
+        var commitments = s.Participant?.Commit() ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
+        Sender.Tell(new FrostCommitted { RequestId = m.RequestId, SessionId = m.SessionId, Commitments = commitments });
+        Audit.Record("signer", "coordinator", nameof(FrostCommit), s.Id, "committed");
+    }, m.RequestId);
+
+    private void OnSign(FrostSign m) => Guarded(m.SessionId, s =>
+    {
+        try
+        {
+            var share = s.Participant?.Sign(m.Package) ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
+            Sender.Tell(new FrostSigned { RequestId = m.RequestId, SessionId = m.SessionId, Share = share });
+            Audit.Record("signer", "coordinator", nameof(FrostSign), s.Id, "signed; share and nonces zeroed");
+        }
+        finally
+        {
+            Forget(s.Id); // one signature per session, whatever the outcome
+        }
+    }, m.RequestId);
+
+    /// <summary>Runs a step; a FROST error is answered (naming culprits) and the session forgotten, never left half-done.</summary>
+    private void Guarded(ByteString sessionId, Action<SignerSession> step, string? requestId = null)
+    {
+        var key = Key(sessionId);
+        var session = Session(key);
+        session.SessionId = sessionId;
+        var replyTo = Sender;
+        try
+        {
+            step(session);
+        }
+        catch (FrostException e)
+        {
+            var culprits = e.Culprits.Count > 0 ? $" (culprits: {string.Join(", ", e.Culprits)})" : "";
+            Refuse(requestId is null ? session.ReplyTo ?? replyTo : replyTo, requestId ?? session.RequestId,
+                "signing.frost_" + e.Error.ToString().ToLowerInvariant(), e.Message + culprits, key);
+            Forget(key);
+        }
+    }
+
+    private SignerSession Session(string key)
+    {
+        if (!_sessions.TryGetValue(key, out var s)) _sessions[key] = s = new SignerSession(key);
+        return s;
+    }
+
+    private void Forget(string key)
+    {
+        if (_sessions.Remove(key, out var s)) s.Dispose();
+    }
+
+    private void Refuse(IActorRef to, string requestId, string code, string message, string session)
+    {
+        to.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = code, Message = message } });
+        Audit.Record("signer", "coordinator", "request", session, "refused: " + code);
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var s in _sessions.Values) s.Dispose();
+        _sessions.Clear();
+    }
+}
