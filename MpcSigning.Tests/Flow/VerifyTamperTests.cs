@@ -65,6 +65,10 @@ public class VerifyTamperTests
         ["mpcsign", "approvals", "1", "authenticatorData"],
         ["mpcsign", "approvals", "1", "clientDataJSON"],
         ["mpcsign", "approvals", "1", "publicKeySpki"],
+        ["verificationMaterial", "tlogEntries", "0", "inclusionProof", "rootHash"],
+        ["verificationMaterial", "tlogEntries", "0", "inclusionPromise", "signedEntryTimestamp"],
+        ["verificationMaterial", "tlogEntries", "0", "canonicalizedBody"],
+        ["verificationMaterial", "tlogEntries", "0", "logId", "keyId"],
     ];
 
     [TestCaseSource(nameof(Fields))]

@@ -88,7 +88,10 @@ public static partial class AssertionVerifier
         try
         {
             key.ImportSubjectPublicKeyInfo(spki, out var read);
-            if (read == spki.Length && key.ExportParameters(false).Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value)
+            // Only the canonical DER encoding: a non-zero BIT STRING "unused bits" count, for one, still decodes to the
+            // same key, and recorded evidence must not be malleable.
+            if (read == spki.Length && key.ExportParameters(false).Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value &&
+                key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki))
                 return key;
         }
         catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
