@@ -16,7 +16,7 @@ namespace MpcSigning.Cli;
 public static partial class AuthNCommands
 {
     /// <summary>The node's database file in the data directory (shared by every module's tables).</summary>
-    public const string DatabaseFileName = "mpcsign.db";
+    public const string DatabaseFileName = Hosting.NodeHost.DatabaseFileName;
 
     public static Command Build(Option<string?> dataDirOption)
     {
