@@ -30,5 +30,6 @@ public interface ILogStore : IDisposable
 
     IReadOnlyList<LogEntry> FindByArtifactDigest(string artifactDigestHex);
 
+    /// <summary>The entry of a session, if any. Called only by the log's single writer, between batches.</summary>
     LogEntry? FindBySession(string sessionId);
 }

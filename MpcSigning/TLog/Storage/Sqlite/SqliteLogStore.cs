@@ -87,6 +87,7 @@ public sealed partial class SqliteLogStore : ILogStore
 
     public void Dispose()
     {
+        _sessionLookup?.Dispose();
         if (_writer.IsValueCreated) _writer.Value.Dispose();
     }
 }
