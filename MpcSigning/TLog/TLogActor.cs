@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using MpcSigning.Actors;
 using MpcSigning.Hosting;
-using MpcSigning.Proto.Common;
 using MpcSigning.Proto.TLog;
 
 namespace MpcSigning.TLog;
@@ -14,7 +13,7 @@ public sealed class TLogActor : ReceiveActor
 {
     public TLogActor(ITransparencyLog log)
     {
-        Receive<AppendLogEntry>(cmd =>
+        Receive<AppendEntry>(cmd =>
         {
             var replyTo = Sender;
             _ = AppendAsync(log, cmd, replyTo);
@@ -35,37 +34,19 @@ public sealed class TLogActor : ReceiveActor
         });
     }
 
-    private static async Task AppendAsync(ITransparencyLog log, AppendLogEntry cmd, IActorRef replyTo)
+    private static async Task AppendAsync(ITransparencyLog log, AppendEntry cmd, IActorRef replyTo)
     {
         try
         {
-            var r = await log.AppendAsync(new LogAppend(cmd.CanonicalBody.ToByteArray(), cmd.ArtifactDigestHex, cmd.SessionId,
-                cmd.Attachment.ToByteArray()), CancellationToken.None);
-            var proof = new InclusionProofMessage
-            {
-                LogIndex = r.InclusionProof.LogIndex, TreeSize = r.InclusionProof.TreeSize,
-                RootHash = ByteString.CopyFrom(r.InclusionProof.RootHash),
-            };
-            proof.Hashes.AddRange(r.InclusionProof.Hashes.Select(ByteString.CopyFrom));
-            replyTo.Tell(new LogEntryAppended
-            {
-                RequestId = cmd.RequestId, LogIndex = r.LogIndex, IntegratedTime = r.IntegratedTime, LogId = ByteString.CopyFrom(r.LogId),
-                SignedEntryTimestamp = ByteString.CopyFrom(r.SignedEntryTimestamp), InclusionProof = proof, SignedCheckpoint = r.SignedCheckpoint,
-            });
-            Audit.Record("tlog", "coordinator", nameof(AppendLogEntry), cmd.SessionId, $"appended at {r.LogIndex}");
+            var receipt = await log.AppendAsync(TLogMessages.FromMessage(cmd), CancellationToken.None);
+            replyTo.Tell(receipt.ToMessage(cmd.RequestId));
+            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, $"appended at {receipt.LogIndex}");
         }
         catch (TLogException e)
         {
             var code = "tlog." + e.Code.ToString().ToLowerInvariant();
-            replyTo.Tell(new Rejected { RequestId = cmd.RequestId, Error = new ErrorInfo { Code = code, Message = e.Message } });
-            Audit.Record("tlog", "coordinator", nameof(AppendLogEntry), cmd.SessionId, "refused: " + code);
+            replyTo.Tell(new AppendFailed { RequestId = cmd.RequestId, Code = code, Message = e.Message });
+            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, "refused: " + code);
         }
     }
-
-    /// <summary>Maps the wire reply back to the log module's receipt (for the bundle writer).</summary>
-    public static LogReceipt ToReceipt(LogEntryAppended a) => new(a.LogIndex, a.IntegratedTime, a.LogId.ToByteArray(),
-        a.SignedEntryTimestamp.ToByteArray(),
-        new InclusionProof(a.InclusionProof.LogIndex, a.InclusionProof.TreeSize, a.InclusionProof.RootHash.ToByteArray(),
-            a.InclusionProof.Hashes.Select(h => h.ToByteArray()).ToArray()),
-        a.SignedCheckpoint);
 }

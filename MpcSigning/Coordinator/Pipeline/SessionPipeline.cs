@@ -98,23 +98,18 @@ public sealed class SessionPipeline(
         };
         var pem = PemEncoding.WriteString("CERTIFICATE", certificateDer) + "\n";
         var body = RekorDsseBody.Create(envelopeJson, envelope.Payload, envelope.Signatures[0].Sig, pem);
-        var reply = await tlog.Ask<object>(new AppendLogEntry
+        var append = new LogAppend(body, Convert.ToHexStringLower(session.ArtifactDigest.Span), Convert.ToHexStringLower(session.SessionId.Span),
+            SigstoreBundleJson.Write(unlogged));
+        var reply = await tlog.Ask<object>(append.ToMessage(Guid.NewGuid().ToString("N")), timeout, ct);
+        var receipt = reply switch
         {
-            RequestId = Guid.NewGuid().ToString("N"),
-            CanonicalBody = ByteString.CopyFrom(body),
-            ArtifactDigestHex = Convert.ToHexStringLower(session.ArtifactDigest.Span),
-            SessionId = Convert.ToHexStringLower(session.SessionId.Span),
-            Attachment = ByteString.CopyFrom(SigstoreBundleJson.Write(unlogged)),
-        }, timeout, ct);
-        var appended = reply switch
-        {
-            LogEntryAppended a => a,
-            Rejected r => throw new InvalidOperationException("the log refused the entry: " + r.Error.Message),
+            EntryAppended a => TLogMessages.FromMessage(a),
+            AppendFailed f => throw new InvalidOperationException("the log refused the entry: " + f.Message),
             _ => throw new InvalidOperationException($"the log replied {reply.GetType().Name}"),
         };
-        var bundle = SigstoreBundleJson.Write(unlogged with { TlogEntries = [TlogEntryElement(TLogActor.ToReceipt(appended), body)] });
+        var bundle = SigstoreBundleJson.Write(unlogged with { TlogEntries = [TlogEntryElement(receipt, body)] });
         WriteBundleFile(Convert.ToHexStringLower(session.SessionId.Span), bundle);
-        return new Logged { LogIndex = appended.LogIndex, BundleJson = ByteString.CopyFrom(bundle) };
+        return new Logged { LogIndex = receipt.LogIndex, BundleJson = ByteString.CopyFrom(bundle) };
     }
 
     internal static byte[] EnvelopeJson(DsseEnvelope envelope)
