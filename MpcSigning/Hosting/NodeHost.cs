@@ -71,7 +71,12 @@ public sealed class NodeHost : IAsyncDisposable
     public static Task<NodeHost> StartAsync(CliContext ctx) =>
         StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable), DataDirectory.Open(ctx.DataDir), TimeProvider.System);
 
-    public static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock)
+    public static Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock) =>
+        StartAsync(config, data, clock, wrapPipeline: null);
+
+    /// <param name="wrapPipeline">Tests only: wraps the signing pipeline (to inject a crash between steps).</param>
+    internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
+        Func<ISigningPipeline, ISigningPipeline>? wrapPipeline)
     {
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
@@ -96,7 +101,8 @@ public sealed class NodeHost : IAsyncDisposable
             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog, measurement,
             data.File("bundles"), timeout);
-        var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, pipeline, clock, config.Coordinator);
+        var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock,
+            config.Coordinator);
         var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
         return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement, coordinator, authn);
     }
