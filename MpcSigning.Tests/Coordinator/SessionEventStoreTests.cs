@@ -50,11 +50,15 @@ public class SessionEventStoreTests
     public void Load_UnknownSession_IsEmpty() => Assert.That(_store.Load(new byte[16]), Is.Empty);
 
     [Test]
-    public void ListSessions_AfterReopen_StillListsThem()
+    public void ListSigningInterrupted_AfterReopen_ListsOnlySessionsStoppedBetweenQuorumAndLog()
     {
-        _store.Append(Session, 0, [Requested(1)]);
+        var waiting = Enumerable.Repeat((byte)7, 16).ToArray();
+        _store.Append(waiting, 0, [Requested(1)]);
+        _store.Append(Session, 0, [Requested(1), new SessionEvent { Sequence = 2, QuorumReached = new QuorumReached() }]);
         var reopened = new SqliteSessionEventStore(SqliteDatabase.Open(_dir.File("node.db")));
-        Assert.That(reopened.ListSessions().Single(), Is.EqualTo(Session));
+        Assert.That(reopened.ListSigningInterrupted().Single(), Is.EqualTo(Session));
+        reopened.Append(Session, 2, [new SessionEvent { Sequence = 3, Expired = new Expired() }]);
+        Assert.That(reopened.ListSigningInterrupted(), Is.Empty);
     }
 
     [Test]

@@ -27,11 +27,7 @@ public sealed class CoordinatorActor : ReceiveActor
     /// <summary>Sessions cut off mid-signing by a crash resume as soon as the coordinator is back.</summary>
     protected override Task PreStartAsync()
     {
-        foreach (var id in _deps.Store.ListSessions())
-        {
-            var state = SessionFold.Replay(_deps.Store.Load(id));
-            if (state.Phase == SessionPhase.Signing) Spawn(id);
-        }
+        foreach (var id in _deps.Store.ListSigningInterrupted()) Spawn(id);
         return Task.CompletedTask;
     }
 

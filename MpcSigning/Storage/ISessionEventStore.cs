@@ -17,8 +17,8 @@ public interface ISessionEventStore
     /// <summary>All events of a session in order; empty when the session does not exist.</summary>
     IReadOnlyList<SessionEvent> Load(byte[] sessionId);
 
-    /// <summary>Ids of all sessions that have events.</summary>
-    IReadOnlyList<byte[]> ListSessions();
+    /// <summary>Ids of sessions whose last event is QuorumReached or Signed: cut off mid-signing, to resume at start.</summary>
+    IReadOnlyList<byte[]> ListSigningInterrupted();
 }
 
 /// <summary>Two writers raced on one session stream; the loser's events were not written.</summary>

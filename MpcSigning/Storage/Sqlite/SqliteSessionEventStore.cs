@@ -17,10 +17,12 @@ public sealed class SqliteSessionEventStore : ISessionEventStore
             CREATE TABLE IF NOT EXISTS coordinator_events (
               session_id BLOB NOT NULL,
               sequence   INTEGER NOT NULL,
+              kind       INTEGER NOT NULL, -- SessionEvent.KindOneofCase, so recovery needs no decoding
               event      BLOB NOT NULL,
               PRIMARY KEY (session_id, sequence)
             ) WITHOUT ROWID
-            """);
+            """,
+            "CREATE INDEX IF NOT EXISTS coordinator_events_kind ON coordinator_events (kind)");
     }
 
     public void Append(byte[] sessionId, ulong expectedLastSequence, IReadOnlyList<SessionEvent> events)
@@ -42,7 +44,8 @@ public sealed class SqliteSessionEventStore : ISessionEventStore
             if (e.Sequence != ++seq) throw new ArgumentException($"event sequence {e.Sequence} should be {seq}", nameof(events));
             using var insert = c.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO coordinator_events (session_id, sequence, event) VALUES ($s, $q, $e)";
+            insert.CommandText = "INSERT INTO coordinator_events (session_id, sequence, kind, event) VALUES ($s, $q, $k, $e)";
+            insert.Parameters.AddWithValue("$k", (int)e.KindCase);
             insert.Parameters.AddWithValue("$s", sessionId);
             insert.Parameters.AddWithValue("$q", (long)e.Sequence);
             insert.Parameters.AddWithValue("$e", e.ToByteArray());
@@ -70,11 +73,17 @@ public sealed class SqliteSessionEventStore : ISessionEventStore
         return list;
     }
 
-    public IReadOnlyList<byte[]> ListSessions()
+    public IReadOnlyList<byte[]> ListSigningInterrupted()
     {
         using var c = _db.Connect();
         using var q = c.CreateCommand();
-        q.CommandText = "SELECT session_id FROM coordinator_events WHERE sequence = 1";
+        q.CommandText = """
+            SELECT e.session_id FROM coordinator_events e
+            WHERE e.kind IN ($quorum, $signed)
+              AND e.sequence = (SELECT MAX(sequence) FROM coordinator_events WHERE session_id = e.session_id)
+            """;
+        q.Parameters.AddWithValue("$quorum", (int)SessionEvent.KindOneofCase.QuorumReached);
+        q.Parameters.AddWithValue("$signed", (int)SessionEvent.KindOneofCase.Signed);
         using var r = q.ExecuteReader();
         var list = new List<byte[]>();
         while (r.Read()) list.Add((byte[])r[0]);
