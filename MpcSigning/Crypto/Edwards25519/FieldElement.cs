@@ -5,7 +5,7 @@ namespace MpcSigning.Crypto.Edwards25519;
 /// <summary>
 /// An element of GF(2^255 - 19) in radix 2^51: five limbs, value = l0 + l1*2^51 + ... + l4*2^204. Limbs are
 /// "loose": results of <see cref="Mul"/>, <see cref="Square"/> and <see cref="Sub"/> are below 2^51 + 2^13,
-/// one <see cref="Add"/> of two such values stays below 2^53, and multiplication accepts limbs below 2^54
+/// one <see cref="Add"/> of two such values stays below 2^53, and multiplication accepts limbs below 2^53
 /// (the bound that keeps every 128-bit column sum and the final carry * 19 from overflowing).
 /// VARIABLE TIME where noted (<see cref="ToBytes"/> is not, but comparisons and the callers are): PUBLIC VALUES ONLY.
 /// </summary>
