@@ -79,7 +79,9 @@ public class PublicPointPropertyTests
             }
             if (withBase) expected = Libsodium25519.Add(expected, Libsodium25519.BaseMult(b));
             var actual = PublicPoint.MultiScalarMultiply(b, scalars, points.Select(Decoded).ToList());
-            return actual.Encode().SequenceEqual(expected);
+            // Adding B afterwards reads every coordinate of the result, T included.
+            var plusBase = PublicPoint.Add(actual, PublicPoint.Base).Encode();
+            return actual.Encode().SequenceEqual(expected) && plusBase.SequenceEqual(Libsodium25519.Add(expected, PublicPoint.Base.Encode()));
         });
 
     [FsCheck.NUnit.Property(MaxTest = 200)]

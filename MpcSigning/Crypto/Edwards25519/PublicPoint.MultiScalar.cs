@@ -83,8 +83,9 @@ internal readonly partial struct PublicPoint
         {
             var adds = false;
             foreach (var naf in nafs) adds |= naf[i] != 0;
-            // T is only read by additions: a doubling followed by another doubling skips it.
-            if (i != top) r = Double(r, withT: adds);
+            // T is only read by additions: a doubling followed by another doubling skips it. The last
+            // doubling always computes it, since the result is a full point callers may add to.
+            if (i != top) r = Double(r, withT: adds || i == 0);
             for (var k = 0; k < nafs.Length; k++)
             {
                 int digit = nafs[k][i];

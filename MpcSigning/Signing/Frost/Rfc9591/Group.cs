@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
 
 namespace MpcSigning.Signing.Frost;
@@ -68,6 +69,21 @@ internal static class Group
                 (p.Length == ElementSize ? "an invalid point" : $"{p.Length} bytes") + " (RFC 9591 section 3.1).",
                 Blame(culprit));
         return p.ToArray();
+    }
+
+    /// <summary>
+    /// Section 3.1 DeserializeElement into a point for the variable-time arithmetic: the same checks as
+    /// <see cref="DeserializeElement"/> (managed, variable time: the point is public). With <paramref name="trusted"/>
+    /// the subgroup check is skipped; only for encodings this process itself computed as a non-zero multiple of B.
+    /// </summary>
+    public static PublicPoint DecodeElement(ByteString bytes, string what, uint culprit = 0, bool trusted = false)
+    {
+        var p = bytes.Span;
+        if (trusted ? PublicPoint.TryDecode(p, out var point) : PublicPoint.TryDecodeValidated(p, out point)) return point;
+        throw new FrostException(FrostError.InvalidElement,
+            $"{what}: expected a 32-byte canonical Ed25519 point of prime order (not the identity), got " +
+            (p.Length == ElementSize ? "an invalid point" : $"{p.Length} bytes") + " (RFC 9591 section 3.1).",
+            Blame(culprit));
     }
 
     /// <summary>Section 4.1: an identifier as a scalar, little-endian (identifiers above 255 use more bytes).</summary>
