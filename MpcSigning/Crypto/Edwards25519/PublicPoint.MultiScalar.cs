@@ -32,6 +32,24 @@ internal readonly partial struct PublicPoint
     /// <summary>[s]P for a public 32-byte little-endian scalar below 2^255.</summary>
     public PublicPoint Multiply(ReadOnlySpan<byte> scalar) => Chain([Naf(scalar, Width)], [OddMultiples(this, Width)]);
 
+    /// <summary>
+    /// [k]P for a small public k (an identifier), by left-to-right double-and-add: a table of odd multiples
+    /// would cost more than it saves for a 32-bit multiplier.
+    /// </summary>
+    public PublicPoint MultiplySmall(uint k)
+    {
+        if (k == 0) return Identity;
+        var r = this;
+        var cached = ToCached();
+        for (var bit = 30 - System.Numerics.BitOperations.LeadingZeroCount(k); bit >= 0; bit--)
+        {
+            var add = ((k >> bit) & 1) != 0;
+            r = Double(r, withT: add || bit == 0);
+            if (add) r = Add(r, cached);
+        }
+        return r;
+    }
+
     /// <summary>[s]B for a public scalar (a proof response, a signature share being checked): never for a secret.</summary>
     public static PublicPoint MultiplyBase(ReadOnlySpan<byte> scalar) => Chain([Naf(scalar, BaseWidth)], [BaseTable.Value]);
 

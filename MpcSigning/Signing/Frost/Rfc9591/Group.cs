@@ -113,30 +113,6 @@ internal static class Group
         return q;
     }
 
-    /// <summary>
-    /// k*P for a small PUBLIC k (an identifier) and a validated P, variable time: left-to-right double-and-add
-    /// on libsodium's point addition when that takes fewer additions than a constant-time multiplication costs
-    /// (one libsodium addition is about an eighth of crypto_scalarmult_ed25519_noclamp, which also re-validates P).
-    /// Identifiers are public, so their timing reveals nothing.
-    /// </summary>
-    public static byte[] SmallMult(uint k, byte[] p, string what)
-    {
-        if (k == 0) throw new FrostException(FrostError.ZeroScalar, $"{what}: the multiplier is zero.");
-        var bits = 32 - System.Numerics.BitOperations.LeadingZeroCount(k);
-        if (bits - 1 + System.Numerics.BitOperations.PopCount(k) - 1 > SmallMultMaxAdditions)
-            return ScalarMult(SerializeIdentifier(k), p, what);
-        var acc = p;
-        for (var bit = bits - 2; bit >= 0; bit--)
-        {
-            acc = Add(acc, acc);
-            if (((k >> bit) & 1) != 0) acc = Add(acc, p);
-        }
-        return acc;
-    }
-
-    /// <summary>Break-even of <see cref="SmallMult"/>, measured with FrostPrimitiveBenchmarks (PointAdd vs ScalarMult).</summary>
-    private const int SmallMultMaxAdditions = 6;
-
     /// <summary>p + q; the identity is allowed here as an accumulator.</summary>
     public static byte[] Add(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q)
     {
