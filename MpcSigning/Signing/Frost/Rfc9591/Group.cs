@@ -5,9 +5,12 @@ using MpcSigning.Interop;
 namespace MpcSigning.Signing.Frost;
 
 /// <summary>
-/// RFC 9591 section 3.1 (prime-order group) for section 6.1's Ed25519 group, on libsodium's
-/// crypto_core_ed25519 and crypto_scalarmult_ed25519_*_noclamp. Elements and scalars are plain 32-byte arrays;
-/// everything coming from outside passes <see cref="DeserializeElement"/> or <see cref="DeserializeScalar"/>.
+/// RFC 9591 section 3.1 (prime-order group) for section 6.1's Ed25519 group. Anything that multiplies a
+/// secret (nonce commitments, a share's public image) uses libsodium's constant-time
+/// crypto_scalarmult_ed25519_*_noclamp; public-only computations (group commitment, share checks, DKG proofs
+/// and commitment evaluations) use the variable-time <see cref="PublicPoint"/> arithmetic. Elements and scalars
+/// are plain 32-byte arrays; everything coming from outside passes <see cref="DeserializeElement"/>,
+/// <see cref="DecodeElement"/> or <see cref="DeserializeScalar"/>.
 /// </summary>
 internal static class Group
 {

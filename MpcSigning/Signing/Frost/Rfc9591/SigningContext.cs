@@ -4,8 +4,8 @@ namespace MpcSigning.Signing.Frost;
 
 /// <summary>
 /// The public values that RFC 9591 sections 4.4 to 4.6 derive from one signing package, computed once and
-/// shared by round two, share verification and aggregation: binding factors, each signer's commitment share
-/// D_i + rho_i * E_i, the group commitment R and the challenge c.
+/// shared by round two, share verification and aggregation: binding factors, the group commitment R and the
+/// challenge c (each signer's commitment share D_i + rho_i * E_i only on demand, to blame a share).
 /// </summary>
 internal sealed class SigningContext
 {
