@@ -96,7 +96,7 @@ public class FrostBenchmarks
         var result = new byte[_signers.Length][];
         for (var i = 0; i < _signers.Length; i++)
         {
-            var list = CommitmentList.Decode(_package.Commitments);
+            var list = CommitmentList.Decode(_package.Commitments, _package.Commitments[i]);
             var context = SigningContext.Create(_keys.GroupPublicKey.Span, list, _package.Message.Span);
             result[i] = RoundTwoSignatureShare.Sign(_signers[i].Identifier, _signingShares[i], _nonces[i], context);
         }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using MpcSigning.Crypto;
+using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
 using MpcSigning.Proto.Frost;
 
@@ -44,20 +45,18 @@ internal static class KeyGeneration
     }
 
     /// <summary>
-    /// Part 2's check of a peer's round-1 package: t valid commitments and a proof of knowledge with
-    /// R == mu * B - c * phi_0. Returns the decoded commitments; blames the sender on any failure.
+    /// Part 2's check of a peer's round-1 package: t valid commitments (each validated once, section 3.1 of
+    /// RFC 9591) and a proof of knowledge with R == mu * B - c * phi_0, computed as one variable-time
+    /// multi-scalar multiplication: mu, c, phi_0 and R are all public. Returns the commitments; blames the
+    /// sender on any failure.
     /// </summary>
-    public static byte[][] VerifyRound1(Round1Package package, uint threshold)
+    public static CoefficientCommitments VerifyRound1(Round1Package package, uint threshold)
     {
         var sender = package.Sender;
         if (package.Commitment.Count != threshold)
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
                 $"DKG round 1 from {sender}: expected {threshold} commitments (one per coefficient), got {package.Commitment.Count}.", sender);
-        // phi_0 is validated by the multiplication c * phi_0 below (libsodium's noclamp scalarmult makes exactly
-        // is_valid_point's checks); the others are validated here. Checking phi_0 twice doubled the cost.
-        var commitments = package.Commitment.Select((c, k) => k == 0
-            ? (c.Length == Group.ElementSize ? c.ToByteArray() : Group.DeserializeElement(c, $"DKG round 1 from {sender}: commitment 0", sender))
-            : Group.DeserializeElement(c, $"DKG round 1 from {sender}: commitment {k}", sender)).ToArray();
+        var points = package.Commitment.Select((c, k) => Group.DecodeElement(c, $"DKG round 1 from {sender}: commitment {k}", sender)).ToArray();
         var proof = package.ProofOfKnowledge;
         if (proof.Length != 64)
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
@@ -65,34 +64,49 @@ internal static class KeyGeneration
         // R needs no validation of its own: it must equal mu*B - c*phi_0, a valid point, byte for byte.
         var r = proof.Span[..32].ToArray();
         var mu = Group.DeserializeScalar(ByteString.CopyFrom(proof.Span[32..]), $"DKG round 1 from {sender}: proof mu", sender);
-        var c = CiphersuiteHashes.Hdkg(Group.SerializeIdentifier(sender), commitments[0], r);
-        var cPhi = new byte[Group.ElementSize];
-        if (!Sodium.ScalarMult(cPhi, ScalarMath.Negate(c), commitments[0]))
-            Group.DeserializeElement(package.Commitment[0], $"DKG round 1 from {sender}: commitment 0", sender);
-        var expected = Group.IsZero(mu) ? null : Group.Add(Group.ScalarBaseMult(mu, "proof mu"), cPhi);
-        if (expected is null || Group.ElementEquals(expected, Group.Identity()) || !Group.ElementEquals(expected, r))
+        var encoded = package.Commitment.Select(c => c.ToByteArray()).ToArray();
+        var c = CiphersuiteHashes.Hdkg(Group.SerializeIdentifier(sender), encoded[0], r);
+        var expected = PublicPoint.MultiScalarMultiply(mu, [ScalarMath.Negate(c)], [points[0]]);
+        if (Group.IsZero(mu) || expected.IsIdentity || !expected.Encode().AsSpan().SequenceEqual(r))
             throw new FrostException(FrostError.InvalidProofOfKnowledge,
                 $"DKG round 1 from {sender}: the proof of knowledge of the secret coefficient does not verify; exclude this participant.", sender);
-        return commitments;
+        return new CoefficientCommitments(encoded, points);
     }
 
-    /// <summary>Part 3's check of one received share: f_j(i) * B == sum of i^k * phi_jk.</summary>
-    public static bool VerifyShare(ReadOnlySpan<byte> share, IReadOnlyList<byte[]> senderCommitments, uint recipient)
+    /// <summary>
+    /// Part 3's check of one received share: f_j(i) * B == sum of i^k * phi_jk. The share is secret, so its
+    /// multiple of B is libsodium's constant-time one; the right side is public.
+    /// </summary>
+    public static bool VerifyShare(ReadOnlySpan<byte> share, CoefficientCommitments senderCommitments, uint recipient)
     {
         if (Group.IsZero(share)) return false;
         var left = Group.ScalarBaseMult(share, "received share");
-        return Group.ElementEquals(left, Polynomial.EvaluateInExponent(senderCommitments, recipient));
+        return Group.ElementEquals(left, Polynomial.EvaluateInExponent(senderCommitments.Points, recipient).Encode());
     }
 
     /// <summary>Group commitments A_k = sum over all participants j of phi_jk; A_0 is the group public key.</summary>
-    public static byte[][] SumCommitments(IEnumerable<byte[][]> all, uint threshold)
+    public static PublicPoint[] SumCommitments(IEnumerable<CoefficientCommitments> all, uint threshold)
     {
-        byte[][]? sum = null;
+        PublicPoint[]? sum = null;
         foreach (var phi in all)
         {
-            if (sum is null) { sum = phi.ToArray(); continue; }
-            for (var k = 0; k < threshold; k++) sum[k] = Group.Add(sum[k], phi[k]);
+            if (sum is null) { sum = phi.Points.ToArray(); continue; }
+            for (var k = 0; k < threshold; k++) sum[k] = PublicPoint.Add(sum[k], phi.Points[k]);
         }
         return sum ?? throw new ArgumentException("no commitments", nameof(all));
+    }
+}
+
+/// <summary>
+/// One participant's coefficient commitments phi_0..phi_(t-1): as broadcast (to compare byte for byte) and as
+/// validated points for the variable-time arithmetic.
+/// </summary>
+internal sealed record CoefficientCommitments(byte[][] Encoded, PublicPoint[] Points)
+{
+    /// <summary>This participant's own commitments, computed here with libsodium: decoded without the subgroup check.</summary>
+    public static CoefficientCommitments Own(IEnumerable<ByteString> commitments)
+    {
+        var encoded = commitments.Select(c => c.ToByteArray()).ToArray();
+        return new CoefficientCommitments(encoded, encoded.Select(e => Group.DecodeElement(ByteString.CopyFrom(e), "own DKG commitment", trusted: true)).ToArray());
     }
 }

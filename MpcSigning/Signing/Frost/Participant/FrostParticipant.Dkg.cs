@@ -16,7 +16,7 @@ public sealed partial class FrostParticipant
         Expect(State.New, "DKG part 1");
         _coefficients = coefficients ?? RandomCoefficients(MinSigners);
         var package = KeyGeneration.Part1(Identifier, _coefficients);
-        _ownCommitments = package.Commitment.Select(c => c.ToByteArray()).ToArray();
+        _ownCommitments = CoefficientCommitments.Own(package.Commitment);
         _state = State.Round1Sent;
         return package;
     }

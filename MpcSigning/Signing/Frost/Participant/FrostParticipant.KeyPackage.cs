@@ -19,7 +19,7 @@ public sealed partial class FrostParticipant
         CheckPeers(others.Select(p => p.Sender), "DKG round 1");
         foreach (var p in others)
         {
-            var known = _peerCommitments![p.Sender];
+            var known = _peerCommitments![p.Sender].Encoded;
             if (p.Commitment.Count != known.Length || p.Commitment.Where((c, k) => !c.Span.SequenceEqual(known[k])).Any())
                 throw new FrostException(FrostError.InvalidProofOfKnowledge,
                     $"participant {Identifier}: the round-1 package of {p.Sender} differs from the one verified in part 2; deliver the same broadcast to everyone.", p.Sender);
@@ -38,15 +38,16 @@ public sealed partial class FrostParticipant
             var all = _peerCommitments!.Values.Append(_ownCommitments!);
             var sums = KeyGeneration.SumCommitments(all, MinSigners);
             var shares = _peerCommitments.Keys.Append(Identifier).Order()
-                .ToDictionary(id => id, id => Polynomial.EvaluateInExponent(sums, id));
+                .ToDictionary(id => id, id => Polynomial.EvaluateInExponent(sums, id).Encode());
+            var groupKey = sums[0].Encode();
             var mine = Group.IsZero(signingShare.ReadOnlySpan) ? null : Group.ScalarBaseMult(signingShare.ReadOnlySpan, "signing share");
             if (mine is null || !Group.ElementEquals(mine, shares[Identifier])) throw BlameShares(received);
             // Every phi_j0 passed validation in part 2, so their sum is in the prime-order subgroup; only the
             // identity (a key nobody could use, reachable only by collusion) remains to exclude.
-            if (Group.ElementEquals(sums[0], Group.Identity()))
+            if (sums[0].IsIdentity)
                 throw new FrostException(FrostError.InvalidElement, "DKG: the group public key is the identity; run a new key generation.");
 
-            _keys = new PublicKeys(MinSigners, MaxSigners, sums[0], shares);
+            _keys = new PublicKeys(MinSigners, MaxSigners, groupKey, shares);
             _signingShare = signingShare;
             signingShare = null;
         }

@@ -35,7 +35,7 @@ public sealed partial class FrostParticipant
         using (nonces)
         using (var secret = nonces.Take())
         {
-            var list = CommitmentList.Decode(package.Commitments);
+            var list = CommitmentList.Decode(package.Commitments, nonces.Commitments);
             SigningSet.Check(list, _keys!);
             var own = list.FirstOrDefault(c => c.Identifier == Identifier);
             if (own is null || !nonces.Matches(own))

@@ -20,8 +20,8 @@ public sealed partial class FrostParticipant : IDisposable
     private SecretBytes? _ownShare;
     private SecretBytes? _signingShare;
     private SigningNonces? _nonces;
-    private byte[][]? _ownCommitments;
-    private Dictionary<uint, byte[][]>? _peerCommitments;
+    private CoefficientCommitments? _ownCommitments;
+    private Dictionary<uint, CoefficientCommitments>? _peerCommitments;
     private PublicKeys? _keys;
 
     /// <summary>A participant for a t-of-n key generation; identifiers are non-zero and unique in the session.</summary>

@@ -1,9 +1,13 @@
+using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Proto.Frost;
 
 namespace MpcSigning.Signing.Frost;
 
-/// <summary>One decoded entry of a commitment list: (identifier, D, E), points already validated.</summary>
-internal sealed record Commitment(uint Identifier, byte[] Hiding, byte[] Binding);
+/// <summary>
+/// One decoded entry of a commitment list: (identifier, D, E) as received and as validated points for the
+/// variable-time arithmetic (they are public).
+/// </summary>
+internal sealed record Commitment(uint Identifier, byte[] Hiding, byte[] Binding, PublicPoint HidingPoint, PublicPoint BindingPoint);
 
 /// <summary>RFC 9591 section 4.3, list operations over the signing package's commitment list.</summary>
 internal static class CommitmentList
@@ -11,12 +15,12 @@ internal static class CommitmentList
     /// <summary>
     /// Decodes and validates a commitment list: non-zero identifiers, strictly ascending (so sorted and free of
     /// duplicates, which section 4.3's encoding and section 4.2's Lagrange coefficients both need), and every
-    /// point a valid prime-order non-identity element. Hiding commitments are validated here; a binding
-    /// commitment is validated by the multiplication rho_i * E_i that every use of the list performs first
-    /// (<see cref="SigningContext.Create"/>): libsodium's noclamp scalarmult makes exactly is_valid_point's checks
-    /// (canonical, on the curve, not of small order, in the prime-order subgroup), and checking twice doubled the cost.
+    /// point a valid prime-order non-identity element (section 3.1 DeserializeElement, checked once here).
+    /// <paramref name="own"/> is the caller's own round-one output: an entry equal to it byte for byte holds
+    /// d*B and e*B as this process computed them with libsodium, so it is decoded without the subgroup check
+    /// (a multiplication by L, the largest cost of a signature); any other entry is checked in full.
     /// </summary>
-    public static IReadOnlyList<Commitment> Decode(IReadOnlyList<SigningCommitments> list)
+    public static IReadOnlyList<Commitment> Decode(IReadOnlyList<SigningCommitments> list, SigningCommitments? own = null)
     {
         var result = new List<Commitment>(list.Count);
         uint previous = 0;
@@ -31,10 +35,10 @@ internal static class CommitmentList
             if (c.Identifier < previous)
                 throw new FrostException(FrostError.UnsortedCommitments,
                     $"signing package: identifier {c.Identifier} follows {previous}; sort commitments by identifier (RFC 9591 section 4.3).");
-            var hiding = Group.DeserializeElement(c.Hiding, $"signing package: hiding commitment of {c.Identifier}", c.Identifier);
-            if (c.Binding.Length != Group.ElementSize) Group.DeserializeElement(c.Binding, BindingWhat(c.Identifier), c.Identifier);
-            var binding = c.Binding.ToByteArray();
-            result.Add(new Commitment(c.Identifier, hiding, binding));
+            var trusted = own is not null && own.Equals(c);
+            var hiding = Group.DecodeElement(c.Hiding, $"signing package: hiding commitment of {c.Identifier}", c.Identifier, trusted);
+            var binding = Group.DecodeElement(c.Binding, BindingWhat(c.Identifier), c.Identifier, trusted);
+            result.Add(new Commitment(c.Identifier, c.Hiding.ToByteArray(), c.Binding.ToByteArray(), hiding, binding));
             previous = c.Identifier;
         }
         return result;

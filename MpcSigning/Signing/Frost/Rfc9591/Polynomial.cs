@@ -1,3 +1,4 @@
+using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
 
 namespace MpcSigning.Signing.Frost;
@@ -56,14 +57,15 @@ internal static class Polynomial
     }
 
     /// <summary>
-    /// The same evaluation "in the exponent" over public commitments A_0..A_(t-1): the sum of x^k * A_k,
-    /// by Horner's rule (x is a public identifier, so variable time is fine). Used for DKG share checks (frost-core keys/dkg.rs part 3) and verifying shares.
+    /// The same evaluation "in the exponent" over public commitments A_0..A_(t-1): the sum of x^k * A_k, by
+    /// Horner's rule in variable time (x is a public identifier, the points are public). Used for DKG share
+    /// checks (frost-core keys/dkg.rs part 3) and verifying shares.
     /// </summary>
-    public static byte[] EvaluateInExponent(IReadOnlyList<byte[]> commitments, uint x)
+    public static PublicPoint EvaluateInExponent(IReadOnlyList<PublicPoint> commitments, uint x)
     {
         var acc = commitments[^1];
         for (var k = commitments.Count - 2; k >= 0; k--)
-            acc = Group.Add(Group.SmallMult(x, acc, "polynomial commitment evaluation"), commitments[k]);
+            acc = PublicPoint.Add(acc.MultiplySmall(x), commitments[k]);
         return acc;
     }
 }
