@@ -61,7 +61,10 @@ public sealed class AuthNActor : ReceiveActor
             if (p is null)
                 Refuse(cmd.RequestId, AuthNError.UnknownParticipant, $"no participant is enrolled as '{cmd.Email}'; enroll them with 'mpcsign enroll'", cmd.Email, null);
             else
+            {
                 Sender.Tell(new ParticipantFound { RequestId = cmd.RequestId, Participant = p });
+                Audit.Record("authn", "client", nameof(FindParticipant), null, "found " + p.Email);
+            }
         });
     }
 

@@ -22,15 +22,26 @@ public sealed partial class FrostSignerActor : ReceiveActor
     {
         _evidence = evidence;
         Receive<FrostDkgBegin>(OnBegin);
-        Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s => { s.Round1.Add(m.Package); Advance(s); }));
+        Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
+        {
+            s.Round1.Add(m.Package);
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received");
+            Advance(s);
+        }));
         Receive<FrostDkgRound2>(m => Guarded(m.SessionId, s =>
         {
-            if (m.Package.Recipient == s.Identifier) s.Round2.Add(m.Package);
+            var mine = m.Package.Recipient == s.Identifier;
+            if (mine) s.Round2.Add(m.Package);
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer");
             Advance(s);
         }));
         Receive<FrostCommit>(OnCommit);
         Receive<FrostSign>(OnSign);
-        Receive<DestroySessionKey>(m => Forget(Key(m.SessionId)));
+        Receive<DestroySessionKey>(m =>
+        {
+            Forget(Key(m.SessionId));
+            Audit.Record("signer", "coordinator", nameof(DestroySessionKey), Key(m.SessionId), "zeroed");
+        });
     }
 
     private static string Key(ByteString sessionId) => Convert.ToHexStringLower(sessionId.Span);
