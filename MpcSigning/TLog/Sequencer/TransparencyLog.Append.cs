@@ -7,8 +7,8 @@ namespace MpcSigning.TLog.Sequencer;
 
 public partial class TransparencyLog
 {
-    /// <summary>An append waiting for its batch; completed with its index once the batch is durable.</summary>
-    private sealed record Pending(LogAppend Entry, TaskCompletionSource<Sequenced> Done);
+    /// <summary>An append waiting for its batch, with its leaf hash; completed once the batch is durable.</summary>
+    private sealed record Pending(LogAppend Entry, byte[] LeafHash, TaskCompletionSource<Sequenced> Done);
 
     /// <summary>Where an entry landed and the durable tree it was first (or, if already logged, last) seen in.</summary>
     private sealed record Sequenced(long Index, long IntegratedTime, byte[] Body, Published Tree);
@@ -16,16 +16,20 @@ public partial class TransparencyLog
     public async Task<LogReceipt> AppendAsync(LogAppend entry, CancellationToken ct)
     {
         CheckAppend(entry);
+        // Everything that needs no sequence number runs here, on the callers' threads, in parallel: the
+        // single writer is the one serial stage, so it only sequences and stores.
+        var leaf = Rfc9162.HashLeaf(entry.CanonicalBody);
         var done = new TaskCompletionSource<Sequenced>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(entry, done)))
+        if (!_queue.TryAdd(new Pending(entry, leaf, done)))
             throw new TLogException(TLogErrorCode.StorageFailure, "the log is shut down; appends are no longer accepted.");
         // Once queued the append will be sequenced; cancellation only stops the caller from waiting.
         var s = await done.Task.WaitAsync(ct).ConfigureAwait(false);
-        // The signed entry timestamp and the proof are built here, on the caller's thread, so the writer
-        // is free for the next batch and signing spreads over all cores.
+        // Likewise the signed entry timestamp and the proof: signing spreads over all cores, and the proof is
+        // node reads only, because the batch published its tree's right edge.
         var set = SignedEntryTimestamp.Sign(_key.SecretKey, s.Body, s.IntegratedTime, Identity.LogId, s.Index);
-        var proof = new InclusionProof(s.Index, s.Tree.Size, s.Tree.Root, ProofBuilder.Inclusion(_levels, s.Index, s.Tree.Size));
-        return new LogReceipt(s.Index, s.IntegratedTime, Identity.LogId, set, proof, s.Tree.Checkpoint);
+        var tree = s.Tree;
+        var proof = new InclusionProof(s.Index, tree.Size, tree.Root, ProofBuilder.Inclusion(_levels, s.Index, tree.Size, tree.Edge));
+        return new LogReceipt(s.Index, s.IntegratedTime, Identity.LogId, set, proof, tree.Checkpoint);
     }
 
     private static void CheckAppend(LogAppend entry)
@@ -39,59 +43,53 @@ public partial class TransparencyLog
             throw new TLogException(TLogErrorCode.InvalidArgument, "the entry needs an artifact digest and an attachment (may be empty).");
     }
 
-    private async Task WriteLoop()
+    /// <summary>The writer thread: takes whatever waits (up to MaxBatch) and commits it as one batch.</summary>
+    private void WriteLoop()
     {
-        var reader = _queue.Reader;
-        var batch = new List<Pending>(_options.MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
-            CommitOne(batch);
+            var batch = new List<Pending>(_options.MaxBatch);
+            while (_queue.TakeBatch(ref batch, _options.MaxBatch))
+            {
+                CommitOne(batch);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            _writerDone.TrySetResult();
         }
     }
+
+    /// <summary>What happened to one append of a batch: its (new or existing) place, or why it was refused.</summary>
+    private readonly record struct Outcome(long Index, long IntegratedTime, byte[] Body, TLogException? Refused);
 
     private void CommitOne(List<Pending> batch)
     {
         var oldSize = _levels.Size;
-        var bySession = new Dictionary<string, Sequenced>(StringComparer.Ordinal);
-        var fresh = new List<SequencedEntry>(batch.Count);
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
-        var outcomes = new object[batch.Count];
+        var outcomes = new Outcome[batch.Count];
         try
         {
-            Span<byte> leaf = stackalloc byte[Rfc9162.HashSize];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var e = batch[i].Entry;
-                var seen = bySession.GetValueOrDefault(e.SessionId) ?? Stored(e.SessionId);
-                if (seen is not null)
-                {
-                    outcomes[i] = seen.Body.AsSpan().SequenceEqual(e.CanonicalBody) ? seen
-                        : new TLogException(TLogErrorCode.SessionAlreadyLogged,
-                            $"session {e.SessionId} is already logged at index {seen.Index} with a different body; a session gets one entry.");
-                    continue;
-                }
-                var s = new Sequenced(_levels.Size, now, e.CanonicalBody, null!);
-                Rfc9162.HashLeaf(e.CanonicalBody, leaf);
-                _levels.AppendLeafHash(leaf);
-                fresh.Add(new SequencedEntry(s.Index, now, e));
-                bySession[e.SessionId] = s;
-                outcomes[i] = s;
-            }
             var tree = Volatile.Read(ref _published);
-            if (fresh.Count > 0)
+            using (var tx = _store.BeginBatch())
             {
-                var root = ProofBuilder.Root(_levels, _levels.Size);
-                var note = CheckpointSigner.Sign(new Checkpoint(_options.Origin, _levels.Size, root), _key, _options.KeyName);
-                _store.CommitBatch(fresh, TilesTouched(oldSize, _levels.Size), _levels.Size, note);
-                tree = new Published(_levels.Size, root, note);
-                Volatile.Write(ref _published, tree);
+                for (var i = 0; i < batch.Count; i++)
+                    outcomes[i] = Sequence(tx, batch[i], now);
+                if (_levels.Size > oldSize)
+                {
+                    var edge = RightEdge.Compute(_levels, _levels.Size);
+                    var note = CheckpointSigner.Sign(new Checkpoint(_options.Origin, _levels.Size, edge.Root), _key, _options.KeyName);
+                    tx.Commit(TilesTouched(oldSize, _levels.Size), _levels.Size, note);
+                    tree = new Published(_levels.Size, edge.Root, note, edge);
+                    Volatile.Write(ref _published, tree);
+                }
             }
             for (var i = 0; i < batch.Count; i++)
             {
-                if (outcomes[i] is Sequenced s) batch[i].Done.TrySetResult(s with { Tree = tree });
-                else batch[i].Done.TrySetException((Exception)outcomes[i]);
+                var o = outcomes[i];
+                if (o.Refused is null) batch[i].Done.TrySetResult(new Sequenced(o.Index, o.IntegratedTime, o.Body, tree));
+                else batch[i].Done.TrySetException(o.Refused);
             }
         }
         catch (Exception e)
@@ -104,9 +102,23 @@ public partial class TransparencyLog
         }
     }
 
-    private Sequenced? Stored(string sessionId)
+    /// <summary>
+    /// Gives the entry the next index unless its session is already logged (in an earlier batch or earlier in
+    /// this one): then it gets the existing place if the body is the same, and is refused if not.
+    /// </summary>
+    private Outcome Sequence(ILogBatch tx, Pending p, long now)
     {
-        var e = _store.FindBySession(sessionId);
-        return e is null ? null : new Sequenced(e.LogIndex, e.IntegratedTime, e.CanonicalBody, null!);
+        var e = p.Entry;
+        var logged = tx.AddUnlessLogged(new SequencedEntry(_levels.Size, now, e));
+        if (logged is null)
+        {
+            var index = _levels.Size;
+            _levels.AppendLeafHash(p.LeafHash);
+            return new Outcome(index, now, e.CanonicalBody, null);
+        }
+        return logged.CanonicalBody.AsSpan().SequenceEqual(e.CanonicalBody)
+            ? new Outcome(logged.LogIndex, logged.IntegratedTime, logged.CanonicalBody, null)
+            : new Outcome(0, 0, [], new TLogException(TLogErrorCode.SessionAlreadyLogged,
+                $"session {e.SessionId} is already logged at index {logged.LogIndex} with a different body; a session gets one entry."));
     }
 }
