@@ -10,8 +10,11 @@ public partial class TransparencyLog
     /// <summary>An append waiting for its batch, with its leaf hash; completed once the batch is durable.</summary>
     private sealed record Pending(LogAppend Entry, byte[] LeafHash, TaskCompletionSource<Sequenced> Done);
 
-    /// <summary>Where an entry landed and the durable tree it was first (or, if already logged, last) seen in.</summary>
-    private sealed record Sequenced(long Index, long IntegratedTime, byte[] Body, Published Tree);
+    /// <summary>
+    /// Where an entry landed (or why it was refused), the tree its batch makes, and that batch's commit: the
+    /// caller may prepare its receipt before <paramref name="Durable"/> completes but returns nothing before.
+    /// </summary>
+    private sealed record Sequenced(long Index, long IntegratedTime, byte[] Body, Published Tree, Task Durable, TLogException? Refused);
 
     public async Task<LogReceipt> AppendAsync(LogAppend entry, CancellationToken ct)
     {
@@ -24,10 +27,28 @@ public partial class TransparencyLog
             throw new TLogException(TLogErrorCode.StorageFailure, "the log is shut down; appends are no longer accepted.");
         // Once queued the append will be sequenced; cancellation only stops the caller from waiting.
         var s = await done.Task.WaitAsync(ct).ConfigureAwait(false);
-        // Likewise the signed entry timestamp and the proof: signing spreads over all cores, and the proof is
-        // node reads only, because the batch published its tree's right edge.
+        // The signed entry timestamp and the proof need only the index and the batch's tree, so they are made
+        // while the writer waits for the batch's fsync: signing fills the cores that would idle during it.
+        LogReceipt? receipt = null;
+        Exception? early = null;
+        if (s.Refused is null)
+        {
+            try { receipt = Receipt(s); }
+            catch (Exception e) { early = e; } // a batch that then fails may be overwritten in memory meanwhile
+        }
+        // Acknowledgement (a receipt, or a refusal decided inside the batch) only once the batch is durable;
+        // if it failed, this throws its failure and the receipt is dropped unseen.
+        await s.Durable.WaitAsync(ct).ConfigureAwait(false);
+        if (s.Refused is not null) throw s.Refused;
+        if (early is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(early);
+        return receipt!;
+    }
+
+    private LogReceipt Receipt(Sequenced s)
+    {
         var set = SignedEntryTimestamp.Sign(_key.SecretKey, s.Body, s.IntegratedTime, Identity.LogId, s.Index);
         var tree = s.Tree;
+        // Node reads only: the batch hashed its tree's right edge once for all its entries.
         var proof = new InclusionProof(s.Index, tree.Size, tree.Root, ProofBuilder.Inclusion(_levels, s.Index, tree.Size, tree.Edge));
         return new LogReceipt(s.Index, s.IntegratedTime, Identity.LogId, set, proof, tree.Checkpoint);
     }
@@ -69,28 +90,29 @@ public partial class TransparencyLog
         var oldSize = _levels.Size;
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         var outcomes = new Outcome[batch.Count];
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var tree = Volatile.Read(ref _published);
             using (var tx = _store.BeginBatch())
             {
                 for (var i = 0; i < batch.Count; i++)
                     outcomes[i] = Sequence(tx, batch[i], now);
-                if (_levels.Size > oldSize)
+                if (_levels.Size == oldSize)
+                {
+                    // Only sessions logged before: nothing to commit, their receipts use the newest durable tree.
+                    Release(batch, outcomes, Volatile.Read(ref _published), durable.Task);
+                }
+                else
                 {
                     var edge = RightEdge.Compute(_levels, _levels.Size);
                     var note = CheckpointSigner.Sign(new Checkpoint(_options.Origin, _levels.Size, edge.Root), _key, _options.KeyName);
+                    var tree = new Published(_levels.Size, edge.Root, note, edge);
+                    Release(batch, outcomes, tree, durable.Task);
                     tx.Commit(TilesTouched(oldSize, _levels.Size), _levels.Size, note);
-                    tree = new Published(_levels.Size, edge.Root, note, edge);
                     Volatile.Write(ref _published, tree);
                 }
             }
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var o = outcomes[i];
-                if (o.Refused is null) batch[i].Done.TrySetResult(new Sequenced(o.Index, o.IntegratedTime, o.Body, tree));
-                else batch[i].Done.TrySetException(o.Refused);
-            }
+            durable.SetResult();
         }
         catch (Exception e)
         {
@@ -98,7 +120,18 @@ public partial class TransparencyLog
             _levels.Truncate(oldSize);
             var failure = e as TLogException ?? new TLogException(TLogErrorCode.StorageFailure,
                 $"the log could not commit a batch of {batch.Count} entries: {e.Message}. Check disk space and the data directory.", e);
-            foreach (var p in batch) p.Done.TrySetException(failure);
+            durable.TrySetException(failure);
+            foreach (var p in batch) p.Done.TrySetException(failure); // callers not yet released
+        }
+    }
+
+    /// <summary>Tells each caller its place before the commit, so it can prepare its receipt during the fsync.</summary>
+    private static void Release(List<Pending> batch, Outcome[] outcomes, Published tree, Task durable)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var o = outcomes[i];
+            batch[i].Done.TrySetResult(new Sequenced(o.Index, o.IntegratedTime, o.Body, tree, durable, o.Refused));
         }
     }
 
