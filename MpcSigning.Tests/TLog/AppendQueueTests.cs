@@ -10,10 +10,10 @@ public class AppendQueueTests
         var q = new AppendQueue<int>();
         for (var i = 0; i < 10; i++) Assert.That(q.TryAdd(i), Is.True);
         var batch = new List<int>();
-        Assert.That(q.TakeBatch(ref batch, 4), Is.True);
+        Assert.That(q.TakeBatch(ref batch, 4, TimeSpan.Zero), Is.True);
         Assert.That(batch, Is.EqualTo(new[] { 0, 1, 2, 3 }));
         batch.Clear();
-        Assert.That(q.TakeBatch(ref batch, 100), Is.True);
+        Assert.That(q.TakeBatch(ref batch, 100, TimeSpan.Zero), Is.True);
         Assert.That(batch, Is.EqualTo(new[] { 4, 5, 6, 7, 8, 9 }));
     }
 
@@ -25,10 +25,10 @@ public class AppendQueueTests
         q.Close();
         Assert.That(q.TryAdd(2), Is.False);
         var batch = new List<int>();
-        Assert.That(q.TakeBatch(ref batch, 8), Is.True);
+        Assert.That(q.TakeBatch(ref batch, 8, TimeSpan.Zero), Is.True);
         Assert.That(batch, Is.EqualTo(new[] { 1 }));
         batch.Clear();
-        Assert.That(q.TakeBatch(ref batch, 8), Is.False);
+        Assert.That(q.TakeBatch(ref batch, 8, TimeSpan.Zero), Is.False);
     }
 
     [Test, CancelAfter(10_000)]
@@ -43,7 +43,7 @@ public class AppendQueueTests
         var consumer = Task.Run(() =>
         {
             var batch = new List<(int, int)>();
-            while (q.TakeBatch(ref batch, 64))
+            while (q.TakeBatch(ref batch, 64, TimeSpan.Zero))
             {
                 seen.AddRange(batch);
                 batch.Clear();

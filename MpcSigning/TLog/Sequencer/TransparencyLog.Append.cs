@@ -19,6 +19,19 @@ public partial class TransparencyLog
     public async Task<LogReceipt> AppendAsync(LogAppend entry, CancellationToken ct)
     {
         CheckAppend(entry);
+        _queue.Enter();
+        try
+        {
+            return await Append(entry, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queue.Exit();
+        }
+    }
+
+    private async Task<LogReceipt> Append(LogAppend entry, CancellationToken ct)
+    {
         // Everything that needs no sequence number runs here, on the callers' threads, in parallel: the
         // single writer is the one serial stage, so it only sequences and stores.
         var leaf = Rfc9162.HashLeaf(entry.CanonicalBody);
@@ -64,13 +77,17 @@ public partial class TransparencyLog
             throw new TLogException(TLogErrorCode.InvalidArgument, "the entry needs an artifact digest and an attachment (may be empty).");
     }
 
+    /// <summary>Longest wait for appends already under way to join a batch (see <see cref="AppendQueue{T}.TakeBatch"/>):
+    /// well under one fsync, so a batch never waits longer for company than its commit takes anyway.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMicroseconds(200);
+
     /// <summary>The writer thread: takes whatever waits (up to MaxBatch) and commits it as one batch.</summary>
     private void WriteLoop()
     {
         try
         {
             var batch = new List<Pending>(_options.MaxBatch);
-            while (_queue.TakeBatch(ref batch, _options.MaxBatch))
+            while (_queue.TakeBatch(ref batch, _options.MaxBatch, Linger))
             {
                 CommitOne(batch);
                 batch.Clear();
