@@ -56,4 +56,34 @@ public class AppendQueueTests
         foreach (var g in seen.GroupBy(x => x.Producer))
             Assert.That(g.Select(x => x.Seq), Is.EqualTo(Enumerable.Range(0, 2000)), $"producer {g.Key}");
     }
+
+    [Test, CancelAfter(10_000)]
+    public void TakeBatch_EnteredCallerNotYetQueued_WaitsForItWithinLinger()
+    {
+        var q = new AppendQueue<int>();
+        q.Enter();
+        q.Enter();
+        q.TryAdd(1);
+        var late = Task.Run(async () =>
+        {
+            await Task.Delay(50);
+            q.TryAdd(2);
+        });
+        var batch = new List<int>();
+        Assert.That(q.TakeBatch(ref batch, 8, TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(batch, Is.EqualTo(new[] { 1, 2 }));
+        late.Wait();
+    }
+
+    [Test, CancelAfter(10_000)]
+    public void TakeBatch_EnteredCallerNeverQueues_TakesWhatWaitsAfterLinger()
+    {
+        var q = new AppendQueue<int>();
+        q.Enter();
+        q.Enter();
+        q.TryAdd(1);
+        var batch = new List<int>();
+        Assert.That(q.TakeBatch(ref batch, 8, TimeSpan.FromMilliseconds(20)), Is.True);
+        Assert.That(batch, Is.EqualTo(new[] { 1 }));
+    }
 }
