@@ -22,7 +22,8 @@ public static class ProofBuilder
     {
         if (index < 0 || index >= size)
             throw new ArgumentOutOfRangeException(nameof(index), $"index {index} is outside a tree of size {size}");
-        var proof = new List<byte[]>(64);
+        // A path has at most ceil(log2(size)) hashes.
+        var proof = new List<byte[]>(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(size - 1)));
         Path(new Source(nodes, edge), index, 0, size, proof);
         return proof;
     }
