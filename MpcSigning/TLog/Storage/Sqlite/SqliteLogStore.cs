@@ -18,7 +18,31 @@ public sealed partial class SqliteLogStore : ILogStore
     public SqliteLogStore(SqliteDatabase db)
     {
         _db = db ?? throw new ArgumentNullException(nameof(db));
-        _writer = new Lazy<SqliteConnection>(db.Connect, LazyThreadSafetyMode.ExecutionAndPublication);
+        _writer = new Lazy<SqliteConnection>(() => OpenWriter(db), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// The writer's connection, tuned for scattered index pages (session ids and artifact digests are random,
+    /// so each append dirties about one leaf page of each index). Both settings are this connection's only;
+    /// durability is unchanged (synchronous=FULL: every commit's WAL frames are fsynced before it returns).
+    /// </summary>
+    private static SqliteConnection OpenWriter(SqliteDatabase db)
+    {
+        var c = db.Connect();
+        try
+        {
+            // 32 MiB of page cache (default 2 MiB): index pages stay in memory instead of being read back
+            // through the kernel for every insert once the indexes outgrow the default.
+            // Automatic checkpoint at 4000 WAL pages (default 1000): the writer checkpoints a quarter as often,
+            // and an index page rewritten by several batches in between is copied to the database file once.
+            SqliteDatabase.Execute(c, "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000;");
+            return c;
+        }
+        catch
+        {
+            c.Dispose();
+            throw;
+        }
     }
 
     public void Initialize() => _db.Migrate(
