@@ -74,6 +74,26 @@ public class TransparencyLogTests
     }
 
     [Test]
+    public async Task Dispose_AppendsInFlight_EachReceiptDurableOrShutDownRefusal()
+    {
+        using var dir = new TempDataDir();
+        var log = dir.OpenLog();
+        var appends = Enumerable.Range(0, 300).Select(i => Task.Run(() => log.AppendAsync(TempDataDir.Entry(i), CancellationToken.None))).ToArray();
+        await log.DisposeAsync();
+        var acknowledged = new List<(int Entry, LogReceipt Receipt)>();
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try { acknowledged.Add((i, await appends[i])); }
+            catch (TLogException e) { Assert.That(e.Code, Is.EqualTo(TLogErrorCode.StorageFailure), e.Message); }
+        }
+        // Whatever was queued before the shutdown was drained and acknowledged; the rest was never logged.
+        await using var reopened = dir.OpenLog();
+        Assert.That(reopened.Size, Is.EqualTo(acknowledged.Count));
+        foreach (var (i, r) in acknowledged)
+            Assert.That((await reopened.GetAsync(r.LogIndex))?.SessionId, Is.EqualTo($"session-{i}"));
+    }
+
+    [Test]
     public async Task Reopen_AfterAppends_SameRootEntriesAndLookups()
     {
         using var dir = new TempDataDir();

@@ -19,6 +19,9 @@ internal sealed class AppendQueue<T>
     /// <summary>A caller's append returned.</summary>
     public void Exit() => Interlocked.Decrement(ref _active);
 
+    /// <summary>Appends entered and not yet returned.</summary>
+    public int Active => Volatile.Read(ref _active);
+
     /// <summary>Queues an item; false once the queue is closed.</summary>
     public bool TryAdd(T item)
     {

@@ -117,6 +117,9 @@ public partial class TransparencyLog : ITransparencyLog, IAsyncDisposable
     {
         _queue.Close();
         await _writerDone.Task.ConfigureAwait(false);
+        // Callers of the last batches may still be signing their receipts with the log key: wait for them
+        // before the key's guarded memory is freed. All their batches are done, so this ends promptly.
+        while (_queue.Active > 0) await Task.Delay(1).ConfigureAwait(false);
         _store.Dispose();
         _key.Dispose();
         GC.SuppressFinalize(this);
