@@ -6,7 +6,8 @@ namespace MpcSigning.TLog.Sequencer;
 
 /// <summary>
 /// The log over any <see cref="ILogStore"/>: one writer thread sequences appends in batches (group commit: one
-/// transaction and one fsync per batch), and nobody learns an index before its batch is durable. Every
+/// transaction and one fsync per batch), and no caller gets a receipt (or a refusal) before its batch is
+/// durable; receipts are signed during the batch's fsync and dropped unseen if the commit fails. Every
 /// complete interior node is kept in memory (rebuilt from the stored tiles at start), so roots and proofs
 /// are O(log n) lookups.
 /// </summary>
