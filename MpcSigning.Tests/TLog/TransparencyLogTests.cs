@@ -59,6 +59,41 @@ public class TransparencyLogTests
     }
 
     [Test]
+    public async Task Append_SameSessionConcurrently_OneEntryAndEveryReceiptHasItsIndex()
+    {
+        using var dir = new TempDataDir();
+        await using var log = dir.OpenLog();
+        var appends = Enumerable.Range(0, 100).Select(i => log.AppendAsync(TempDataDir.Entry(i % 5 == 0 ? 7 : i), CancellationToken.None)).ToArray();
+        var receipts = await Task.WhenAll(appends);
+        // Session 7 is appended 21 times (i = 7 and every multiple of 5); 80 distinct sessions in all.
+        var sevens = Enumerable.Range(0, 100).Where(i => i % 5 == 0 || i == 7).Select(i => receipts[i].LogIndex).Distinct().ToList();
+        Assert.That(sevens, Has.Count.EqualTo(1));
+        Assert.That(log.Size, Is.EqualTo(80));
+        Assert.That((await log.GetAsync(sevens[0]))!.SessionId, Is.EqualTo("session-7"));
+        Assert.That(receipts.Select(r => r.LogIndex).Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 80).Select(i => (long)i)));
+    }
+
+    [Test]
+    public async Task Dispose_AppendsInFlight_EachReceiptDurableOrShutDownRefusal()
+    {
+        using var dir = new TempDataDir();
+        var log = dir.OpenLog();
+        var appends = Enumerable.Range(0, 300).Select(i => Task.Run(() => log.AppendAsync(TempDataDir.Entry(i), CancellationToken.None))).ToArray();
+        await log.DisposeAsync();
+        var acknowledged = new List<(int Entry, LogReceipt Receipt)>();
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try { acknowledged.Add((i, await appends[i])); }
+            catch (TLogException e) { Assert.That(e.Code, Is.EqualTo(TLogErrorCode.StorageFailure), e.Message); }
+        }
+        // Whatever was queued before the shutdown was drained and acknowledged; the rest was never logged.
+        await using var reopened = dir.OpenLog();
+        Assert.That(reopened.Size, Is.EqualTo(acknowledged.Count));
+        foreach (var (i, r) in acknowledged)
+            Assert.That((await reopened.GetAsync(r.LogIndex))?.SessionId, Is.EqualTo($"session-{i}"));
+    }
+
+    [Test]
     public async Task Reopen_AfterAppends_SameRootEntriesAndLookups()
     {
         using var dir = new TempDataDir();

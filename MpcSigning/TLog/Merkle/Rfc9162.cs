@@ -25,10 +25,20 @@ public static class Rfc9162
 
     public static void HashLeaf(ReadOnlySpan<byte> entry, Span<byte> destination)
     {
-        var buf = entry.Length <= 1024 ? stackalloc byte[entry.Length + 1] : new byte[entry.Length + 1];
-        buf[0] = LeafPrefix;
-        entry.CopyTo(buf[1..]);
-        Sodium.Sha256(destination[..HashSize], buf);
+        // Hashed once per append: larger bodies (a Rekor dsse body with its certificate is a few KB) borrow a
+        // pooled buffer instead of allocating one.
+        byte[]? rented = entry.Length < 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(entry.Length + 1);
+        try
+        {
+            var buf = rented is null ? stackalloc byte[entry.Length + 1] : rented.AsSpan(0, entry.Length + 1);
+            buf[0] = LeafPrefix;
+            entry.CopyTo(buf[1..]);
+            Sodium.Sha256(destination[..HashSize], buf);
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>SHA-256(0x01 || left || right), the interior node of RFC 9162 section 2.1.1.</summary>

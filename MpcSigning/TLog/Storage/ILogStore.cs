@@ -7,16 +7,17 @@ public sealed record SequencedEntry(long Index, long IntegratedTime, LogAppend E
 public sealed record TileWrite(int TileLevel, long TileIndex, byte[] Hashes);
 
 /// <summary>
-/// Durable storage of the log. <see cref="CommitBatch"/> is all-or-nothing and durable when it returns:
-/// a crash inside it leaves the store exactly as before. Entries, once committed, are never rewritten.
+/// Durable storage of the log. A batch (<see cref="BeginBatch"/>) is all-or-nothing and durable when its
+/// <see cref="ILogBatch.Commit"/> returns: a crash inside it leaves the store exactly as before. Entries, once
+/// committed, are never rewritten.
 /// </summary>
 public interface ILogStore : IDisposable
 {
     /// <summary>Creates the tables if needed.</summary>
     void Initialize();
 
-    /// <summary>Entries, tiles touched by them, and the signed checkpoint of the new size, in one transaction.</summary>
-    void CommitBatch(IReadOnlyList<SequencedEntry> entries, IReadOnlyList<TileWrite> tiles, long newSize, string checkpoint);
+    /// <summary>Opens the write transaction of one batch. Called only by the log's single writer, one batch at a time.</summary>
+    ILogBatch BeginBatch();
 
     /// <summary>The newest checkpoint and its size, or null for a log never written.</summary>
     (long Size, string Checkpoint)? LatestCheckpoint();
@@ -29,7 +30,21 @@ public interface ILogStore : IDisposable
     LogEntry? Get(long index);
 
     IReadOnlyList<LogEntry> FindByArtifactDigest(string artifactDigestHex);
+}
 
-    /// <summary>The entry of a session, if any. Called only by the log's single writer, between batches.</summary>
-    LogEntry? FindBySession(string sessionId);
+/// <summary>
+/// One group commit: entries, the tiles they touched and the checkpoint of the new size, in one transaction.
+/// Disposing it without <see cref="Commit"/> rolls everything back.
+/// </summary>
+public interface ILogBatch : IDisposable
+{
+    /// <summary>
+    /// Stages the entry at its index, unless its session is already logged (committed earlier or staged in
+    /// this batch): then nothing is staged and the logged entry is returned. The session's uniqueness check
+    /// and the insert are one step, so a batch costs one statement per entry.
+    /// </summary>
+    LogEntry? AddUnlessLogged(SequencedEntry entry);
+
+    /// <summary>Stages the tiles and the signed checkpoint, then commits; durable (fsynced) when it returns.</summary>
+    void Commit(IReadOnlyList<TileWrite> tiles, long newSize, string checkpoint);
 }

@@ -43,29 +43,7 @@ public sealed partial class SqliteLogStore
     public IReadOnlyList<LogEntry> FindByArtifactDigest(string artifactDigestHex) =>
         Query("WHERE artifact_digest = $p ORDER BY idx", artifactDigestHex.ToLowerInvariant());
 
-    /// <summary>Called by the log's single writer before each append, so it runs on the writer's open connection
-    /// with a prepared statement (a fresh connection per lookup would dominate the batch cost).</summary>
-    public LogEntry? FindBySession(string sessionId)
-    {
-        var c = _writer.Value;
-        _sessionLookup ??= Prepare(c, $"SELECT {EntryColumns} FROM tlog_entries WHERE session_id = $p");
-        _sessionLookup.Parameters["$p"].Value = sessionId;
-        using var r = _sessionLookup.ExecuteReader();
-        return r.Read() ? Read(r) : null;
-    }
-
-    private SqliteCommand? _sessionLookup;
-
-    private static SqliteCommand Prepare(SqliteConnection c, string sql)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Parameters.Add("$p", SqliteType.Text);
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static LogEntry Read(SqliteDataReader r) =>
+    internal static LogEntry Read(SqliteDataReader r) =>
         new(r.GetInt64(0), r.GetInt64(1), (byte[])r.GetValue(2), r.GetString(3), r.GetString(4), (byte[])r.GetValue(5));
 
     private List<LogEntry> Query(string where, object parameter)

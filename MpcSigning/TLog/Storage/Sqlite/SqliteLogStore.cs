@@ -6,17 +6,43 @@ namespace MpcSigning.TLog.Storage.Sqlite;
 /// <summary>
 /// The log in the node's SQLite database (WAL, synchronous=FULL: a commit is fsynced before it returns).
 /// Tables: tlog_entries (the leaves and their side data), tlog_tiles (C2SP tiles of interior hashes),
-/// tlog_checkpoints (every signed checkpoint, by size). One writer connection is kept open for batches.
+/// tlog_checkpoints (every signed checkpoint, by size). One writer connection is kept open for batches, with its
+/// statements prepared once (see <see cref="WriterStatements"/>).
 /// </summary>
 public sealed partial class SqliteLogStore : ILogStore
 {
     private readonly SqliteDatabase _db;
     private readonly Lazy<SqliteConnection> _writer;
+    private WriterStatements? _statements;
 
     public SqliteLogStore(SqliteDatabase db)
     {
         _db = db ?? throw new ArgumentNullException(nameof(db));
-        _writer = new Lazy<SqliteConnection>(db.Connect, LazyThreadSafetyMode.ExecutionAndPublication);
+        _writer = new Lazy<SqliteConnection>(() => OpenWriter(db), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// The writer's connection, tuned for scattered index pages (session ids and artifact digests are random,
+    /// so each append dirties about one leaf page of each index). Both settings are this connection's only;
+    /// durability is unchanged (synchronous=FULL: every commit's WAL frames are fsynced before it returns).
+    /// </summary>
+    private static SqliteConnection OpenWriter(SqliteDatabase db)
+    {
+        var c = db.Connect();
+        try
+        {
+            // 32 MiB of page cache (default 2 MiB): index pages stay in memory instead of being read back
+            // through the kernel for every insert once the indexes outgrow the default.
+            // Automatic checkpoint at 4000 WAL pages (default 1000): the writer checkpoints a quarter as often,
+            // and an index page rewritten by several batches in between is copied to the database file once.
+            SqliteDatabase.Execute(c, "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000;");
+            return c;
+        }
+        catch
+        {
+            c.Dispose();
+            throw;
+        }
     }
 
     public void Initialize() => _db.Migrate(
@@ -39,55 +65,15 @@ public sealed partial class SqliteLogStore : ILogStore
         """,
         "CREATE TABLE IF NOT EXISTS tlog_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL)");
 
-    public void CommitBatch(IReadOnlyList<SequencedEntry> entries, IReadOnlyList<TileWrite> tiles, long newSize, string checkpoint)
+    public ILogBatch BeginBatch()
     {
-        var c = _writer.Value;
-        using var tx = c.BeginTransaction();
-        using (var ins = c.CreateCommand())
-        {
-            ins.Transaction = tx;
-            ins.CommandText = "INSERT INTO tlog_entries (idx, integrated_time, body, artifact_digest, session_id, attachment) VALUES ($i, $t, $b, $d, $s, $a)";
-            var pi = ins.Parameters.Add("$i", SqliteType.Integer);
-            var pt = ins.Parameters.Add("$t", SqliteType.Integer);
-            var pb = ins.Parameters.Add("$b", SqliteType.Blob);
-            var pd = ins.Parameters.Add("$d", SqliteType.Text);
-            var ps = ins.Parameters.Add("$s", SqliteType.Text);
-            var pa = ins.Parameters.Add("$a", SqliteType.Blob);
-            ins.Prepare();
-            foreach (var e in entries)
-            {
-                pi.Value = e.Index; pt.Value = e.IntegratedTime; pb.Value = e.Entry.CanonicalBody;
-                pd.Value = e.Entry.ArtifactDigestHex; ps.Value = e.Entry.SessionId; pa.Value = e.Entry.Attachment;
-                ins.ExecuteNonQuery();
-            }
-        }
-        using (var tile = c.CreateCommand())
-        {
-            tile.Transaction = tx;
-            tile.CommandText = "INSERT OR REPLACE INTO tlog_tiles (level, idx, hashes) VALUES ($l, $i, $h)";
-            var pl = tile.Parameters.Add("$l", SqliteType.Integer);
-            var pi = tile.Parameters.Add("$i", SqliteType.Integer);
-            var ph = tile.Parameters.Add("$h", SqliteType.Blob);
-            foreach (var t in tiles)
-            {
-                pl.Value = t.TileLevel; pi.Value = t.TileIndex; ph.Value = t.Hashes;
-                tile.ExecuteNonQuery();
-            }
-        }
-        using (var cp = c.CreateCommand())
-        {
-            cp.Transaction = tx;
-            cp.CommandText = "INSERT OR REPLACE INTO tlog_checkpoints (size, note) VALUES ($s, $n)";
-            cp.Parameters.AddWithValue("$s", newSize);
-            cp.Parameters.AddWithValue("$n", checkpoint);
-            cp.ExecuteNonQuery();
-        }
-        tx.Commit();
+        _statements ??= new WriterStatements(_writer.Value);
+        return new SqliteLogBatch(_writer.Value, _statements);
     }
 
     public void Dispose()
     {
-        _sessionLookup?.Dispose();
+        _statements?.Dispose();
         if (_writer.IsValueCreated) _writer.Value.Dispose();
     }
 }
