@@ -73,5 +73,5 @@ public class RightEdgeTests
     public void Compute_EmptyTree_Refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => RightEdge.Compute(Tree.Value, 0));
 
-    private static bool Same(List<byte[]> a, List<byte[]> b) => a.Count == b.Count && a.Zip(b).All(p => p.First.SequenceEqual(p.Second));
+    private static bool Same(List<byte[]> a, List<byte[]> b) => a.Count == b.Count && a.Zip(b).All(p => p.Item1.SequenceEqual(p.Item2));
 }
