@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.TestKit;
 using Google.Protobuf;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
@@ -7,12 +9,13 @@ using MpcSigning.Tests.TestKit;
 
 namespace MpcSigning.Tests.Flow;
 
-/// <summary>Approval scenarios against a real node, driven by a TestProbe in Akka.TestKit style.</summary>
+/// <summary>Approval scenarios against a real node, driven by Akka.TestKit probes on the node's actor system.</summary>
 [NonParallelizable]
 public class SessionScenarioTests
 {
     private static readonly TimeSpan Signing = TimeSpan.FromSeconds(30);
     private TestNode _node = null!;
+    private NodeTestKit _kit = null!;
     private TestProbe _probe = null!;
 
     [OneTimeSetUp]
@@ -22,7 +25,11 @@ public class SessionScenarioTests
     public async Task StopNode() => await _node.DisposeAsync();
 
     [SetUp]
-    public void NewProbe() => _probe = new TestProbe(_node.Host.System, "scenario-" + TestContext.CurrentContext.Test.Name);
+    public void NewProbe()
+    {
+        _kit = new NodeTestKit(_node.Host.System);
+        _probe = _kit.CreateTestProbe();
+    }
 
     private async Task Submit(byte[] session, string email, Assertion? assertion = null, Role role = Role.Unspecified)
     {
@@ -33,7 +40,12 @@ public class SessionScenarioTests
         });
     }
 
-    private SessionStatus ExpectStatus(Func<SessionStatus, bool>? check = null) => _probe.ExpectMsg(check, Signing);
+    private SessionStatus ExpectStatus(Func<SessionStatus, bool>? check = null) =>
+        check is null ? _probe.ExpectMsg<SessionStatus>(Signing) : _probe.ExpectMsg<SessionStatus>(st => check(st), Signing);
+
+    /// <summary>The running session actor (the coordinator's child), to watch it.</summary>
+    private IActorRef SessionActor(byte[] session) =>
+        _node.Host.System.ActorSelection($"/user/coordinator/session-{Convert.ToHexStringLower(session)}").ResolveOne(Signing).GetAwaiter().GetResult();
 
     private Rejected ExpectRejected(string code) => _probe.ExpectMsg<Rejected>(r => r.Error.Code == code, Signing);
 
@@ -45,10 +57,14 @@ public class SessionScenarioTests
         ExpectStatus(st => st.Phase == SessionPhase.AwaitingApprovals && st.StewardsNeeded == 2);
         await Submit(s, "bob@example.com");
         ExpectStatus(st => st.StewardsNeeded == 1);
+        var sessionActor = SessionActor(s);
+        _probe.Watch(sessionActor);
         await Submit(s, "carol@example.com");
         var done = ExpectStatus(st => st.Phase == SessionPhase.Completed);
         Assert.That(done.BundleJson.IsEmpty, Is.False);
         Assert.That(File.Exists(_node.Host.BundlePath(s)), Is.True);
+        _probe.ExpectTerminated(sessionActor, Signing); // final: the per-request actor stops
+        _probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // one reply per approval, nothing later
     }
 
     [Test]
@@ -96,7 +112,14 @@ public class SessionScenarioTests
         await Submit(s, "bob@example.com", assertion);
         ExpectStatus();
         await Submit(s, "bob@example.com", assertion);
-        Assert.That(ExpectStatus(x => x.DuplicateApproval).Approvers, Has.Count.EqualTo(1));
+        await Submit(s, "bob@example.com", assertion);
+        var replies = new List<SessionStatus>();
+        _probe.FishForMessage<SessionStatus>(st =>
+        {
+            replies.Add(st);
+            return replies.Count == 2;
+        }, Signing);
+        Assert.That(replies.Select(r => (r.DuplicateApproval, r.Approvers.Count)), Is.EqualTo(new[] { (true, 1), (true, 1) }));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Google.Protobuf;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
@@ -38,10 +39,10 @@ public class SignerRefusalTests
 
     private Rejected Begin(QuorumEvidence evidence)
     {
-        var probe = new TestProbe(_node.Host.System, "coordinator-impostor-" + Guid.NewGuid().ToString("N")[..6]);
-        var signer = _node.Host.System.Resolve(MpcSigning.Actors.ActorPath.Parse("node-1/user/signer-1"))!;
+        var probe = new NodeTestKit(_node.Host.System).CreateTestProbe();
+        var signer = _node.Host.System.ActorSelection("/user/signer-1").ResolveOne(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
         var begin = new FrostDkgBegin { RequestId = "r", Evidence = evidence, Identifier = 1, MinSigners = 2, MaxSigners = 3 };
-        begin.Peers.Add(new SignerPeer { Identifier = 1, Address = signer.Path.ToString() });
+        begin.Peers.Add(new SignerPeer { Identifier = 1, Address = signer.Path.ToStringWithAddress() });
         probe.Send(signer, begin);
         return probe.ExpectMsg<Rejected>(r => r.Error.Code == "signing.evidence_refused");
     }

@@ -1,4 +1,4 @@
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.AuthN.Registry;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;

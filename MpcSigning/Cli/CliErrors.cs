@@ -1,4 +1,4 @@
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Hosting;
 using MpcSigning.Interop;
 

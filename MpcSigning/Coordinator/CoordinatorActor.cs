@@ -1,20 +1,21 @@
+using Akka.Actor;
 using Google.Protobuf;
-using MpcSigning.Actors;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;
-using MpcSigning.Interop;
 using MpcSigning.Proto.Coordinator;
 
 namespace MpcSigning.Coordinator;
 
 /// <summary>
-/// Creates one session actor per RequestSigning and routes approvals and status queries to it, re-creating it from the
-/// event store when it is not running (after a restart of the node, or once it stopped). Supervises sessions with
-/// restart: a failed session rebuilds itself from its events.
+/// Creates one persistent session actor per RequestSigning and routes approvals, status queries and resumptions to
+/// it, starting it (it recovers from the journal) when it is not running. Sessions that are final ask to be stopped;
+/// messages that arrive for a session while it stops are held and delivered to its next incarnation. Supervises
+/// sessions with restart: a session whose signing step failed recovers from its journal and resumes.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor
 {
     private readonly SessionDependencies _deps;
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _stopping = new();
 
     public CoordinatorActor(SessionDependencies deps)
     {
@@ -22,14 +23,18 @@ public sealed class CoordinatorActor : ReceiveActor
         Receive<RequestSigning>(OnRequestSigning);
         Receive<SubmitApproval>(a => Route(a.SessionId, a, a.RequestId));
         Receive<GetSessionStatus>(g => Route(g.SessionId, g, g.RequestId));
+        Receive<ResumeSigning>(r => Route(r.SessionId, r, r.RequestId));
+        Receive<SessionActor.Passivate>(OnPassivate);
+        Receive<Terminated>(OnTerminated);
     }
 
-    /// <summary>Sessions cut off mid-signing by a crash resume as soon as the coordinator is back.</summary>
-    protected override Task PreStartAsync()
-    {
-        foreach (var id in _deps.Store.ListSigningInterrupted()) Spawn(id);
-        return Task.CompletedTask;
-    }
+    /// <summary>A session whose step keeps failing is restarted a few times, then stopped until its next message.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 5, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: e => e switch
+        {
+            ActorInitializationException => Directive.Stop,
+            _ => Directive.Restart,
+        });
 
     private void OnRequestSigning(RequestSigning cmd)
     {
@@ -40,10 +45,8 @@ public sealed class CoordinatorActor : ReceiveActor
             Audit.Record("coordinator", cmd.Requester, nameof(RequestSigning), null, "refused: bad digest");
             return;
         }
-        var sessionId = new byte[16];
-        Sodium.RandomBytes(sessionId);
+        var sessionId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
         var now = _deps.Clock.GetUtcNow();
-        var challenge = ApprovalChallenge.Derive(sessionId, cmd.ArtifactDigest.Span);
         var requested = new Requested
         {
             SessionId = ByteString.CopyFrom(sessionId),
@@ -52,37 +55,54 @@ public sealed class CoordinatorActor : ReceiveActor
             Requester = cmd.Requester,
             Policy = _deps.Options.Policy,
             ExpiresAtUnixMs = (now + _deps.Options.SessionTtl).ToUnixTimeMilliseconds(),
-            Challenge = ByteString.CopyFrom(challenge),
+            Challenge = ByteString.CopyFrom(ApprovalChallenge.Derive(sessionId, cmd.ArtifactDigest.Span)),
         };
-        _deps.Store.Append(sessionId, 0, [new SessionEvent { Sequence = 1, AtUnixMs = now.ToUnixTimeMilliseconds(), Requested = requested }]);
-        Spawn(sessionId);
-        Sender.Tell(new SigningRequested
-        {
-            RequestId = cmd.RequestId,
-            SessionId = requested.SessionId,
-            Challenge = requested.Challenge,
-            ExpiresAtUnixMs = requested.ExpiresAtUnixMs,
-        });
-        Audit.Record("coordinator", cmd.Requester, nameof(RequestSigning), Convert.ToHexStringLower(sessionId), "session created");
+        Spawn(ChildName(sessionId)).Forward(new StartSession { RequestId = cmd.RequestId, Requested = requested });
     }
 
     private void Route(ByteString sessionId, object message, string requestId)
     {
-        var id = sessionId.ToByteArray();
-        var child = Context.Child(ChildName(id));
-        if (child is null && id.Length == 16 && _deps.Store.Load(id).Count > 0) child = Spawn(id);
-        if (child is null)
+        if (sessionId.Length != 16)
         {
             Sender.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.UnknownSession,
-                $"there is no session {Convert.ToHexStringLower(id)}; use the id printed by 'mpcsign request'"));
-            Audit.Record("coordinator", "client", message.GetType().Name, Convert.ToHexStringLower(id), "refused: unknown session");
+                $"'{Convert.ToHexStringLower(sessionId.Span)}' is not a session id (16 bytes, 32 hex digits); use the id printed by 'mpcsign request'"));
+            Audit.Record("coordinator", "client", message.GetType().Name, null, "refused: malformed session id");
             return;
         }
-        child.Tell(message, Sender);
+        var name = ChildName(sessionId.Span);
+        if (_stopping.TryGetValue(name, out var held))
+        {
+            held.Add((message, Sender));
+            return;
+        }
+        var child = Context.Child(name);
+        if (child.IsNobody()) child = Spawn(name);
+        child.Forward(message);
     }
 
-    private IActorRef Spawn(byte[] sessionId) =>
-        Context.ActorOf(Props.Create(() => new SessionActor(sessionId, _deps)), ChildName(sessionId));
+    private void OnPassivate(SessionActor.Passivate p)
+    {
+        var name = p.Session.Path.Name;
+        if (_stopping.ContainsKey(name) || !Context.Child(name).Equals(p.Session)) return;
+        _stopping[name] = new();
+        p.Session.Tell(SessionActor.Stop.Instance); // after whatever is already in its mailbox
+    }
 
-    private static string ChildName(byte[] sessionId) => "session-" + Convert.ToHexStringLower(sessionId);
+    private void OnTerminated(Terminated t)
+    {
+        var name = t.ActorRef.Path.Name;
+        if (!_stopping.Remove(name, out var held) || held.Count == 0) return;
+        var child = Spawn(name);
+        foreach (var (message, sender) in held) child.Tell(message, sender);
+    }
+
+    private IActorRef Spawn(string name)
+    {
+        var sessionId = Convert.FromHexString(name.AsSpan(SessionActor.PersistencePrefix.Length));
+        var child = Context.ActorOf(Props.Create(() => new SessionActor(sessionId, _deps)), name);
+        Context.Watch(child);
+        return child;
+    }
+
+    private static string ChildName(ReadOnlySpan<byte> sessionId) => SessionActor.PersistencePrefix + Convert.ToHexStringLower(sessionId);
 }

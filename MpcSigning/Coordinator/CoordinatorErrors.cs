@@ -11,6 +11,8 @@ public enum CoordinatorError
     SessionFinished,
     WrongRole,
     SigningFailed,
+    StoreUnavailable,
+    ServiceUnavailable,
 }
 
 public static class CoordinatorErrors
@@ -22,6 +24,8 @@ public static class CoordinatorErrors
         CoordinatorError.SessionExpired => "coordinator.session_expired",
         CoordinatorError.SessionFinished => "coordinator.session_finished",
         CoordinatorError.WrongRole => "coordinator.wrong_role",
+        CoordinatorError.StoreUnavailable => "coordinator.store_unavailable",
+        CoordinatorError.ServiceUnavailable => "coordinator.service_unavailable",
         _ => "coordinator.signing_failed",
     };
 

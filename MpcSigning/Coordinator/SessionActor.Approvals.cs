@@ -1,4 +1,4 @@
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
@@ -7,20 +7,50 @@ using MpcSigning.Signing;
 
 namespace MpcSigning.Coordinator;
 
-/// <summary>Approvals: check the session can take one, have AuthN verify it, persist it, and sign on quorum.</summary>
+/// <summary>
+/// Approvals and signing. One approval is verified at a time (AuthN's verdict comes back as a message; other approvals
+/// wait in the stash meanwhile), persisted, and on quorum the signing steps run outside the actor, each step's outcome
+/// persisted before the next starts.
+/// </summary>
 internal sealed partial class SessionActor
 {
-    private async Task OnSubmitApprovalAsync(SubmitApproval cmd)
+    /// <summary>AuthN's verdict on the approval being verified (or why none came).</summary>
+    private sealed record ApprovalChecked(object? Verdict, Exception? Error);
+
+    /// <summary>A signing step finished: a <see cref="Signed"/> or <see cref="Logged"/>, or the error that stopped it.</summary>
+    private sealed record StepDone(object? Result, Exception? Error);
+
+    private (SubmitApproval Command, IActorRef ReplyTo, string Who)? _verifying;
+    private (IActorRef ReplyTo, string RequestId)? _pendingReply;
+    private readonly List<(IActorRef ReplyTo, string RequestId)> _signingWaiters = new();
+    private bool _signing;
+
+    private void OnSubmitApproval(SubmitApproval cmd)
     {
+        if (_verifying is not null)
+        {
+            Stash.Stash(); // one approval at a time: the next is judged against the state the current one leaves
+            return;
+        }
+        if (RefuseUnknown(cmd.RequestId, nameof(SubmitApproval))) return;
         var sender = Sender;
         var who = cmd.ParticipantEmail.Trim().ToLowerInvariant();
-        if (RefusalFor(cmd) is { } refusal)
+        if (string.IsNullOrWhiteSpace(cmd.ParticipantEmail) || cmd.Assertion is null)
+        {
+            Reply(sender, cmd.RequestId, CoordinatorError.InvalidRequest, "an approval needs the participant's email and a WebAuthn assertion", who);
+            return;
+        }
+        if (RefusalFor(_state.Phase) is { } refusal)
         {
             Reply(sender, cmd.RequestId, refusal.Error, refusal.Message, who);
             return;
         }
-
-        var previous = _state.Approvals.FirstOrDefault(a => string.Equals(a.ParticipantEmail, who, StringComparison.OrdinalIgnoreCase));
+        if (Now.ToUnixTimeMilliseconds() >= _state.ExpiresAtUnixMs)
+        {
+            ExpireNow(sender, cmd.RequestId, who);
+            return;
+        }
+        var previous = Previous(who);
         if (previous is not null && previous.Assertion.Equals(cmd.Assertion))
         {
             // A retry of an approval already recorded: idempotent, nothing changes.
@@ -29,7 +59,8 @@ internal sealed partial class SessionActor
             return;
         }
 
-        var verdict = await _deps.AuthN.Ask<object>(new VerifyApproval
+        _verifying = (cmd, sender, who);
+        _deps.AuthN.Ask<object>(new VerifyApproval
         {
             RequestId = cmd.RequestId,
             SessionId = _state.SessionId,
@@ -37,95 +68,189 @@ internal sealed partial class SessionActor
             ParticipantEmail = who,
             Assertion = cmd.Assertion,
             ExpectedRole = cmd.Role,
-        }, _deps.Options.ServiceTimeout);
-        if (verdict is Rejected rejected)
+        }, _deps.Options.ServiceTimeout).PipeTo(Self,
+            success: verdict => new ApprovalChecked(verdict, null),
+            failure: e => new ApprovalChecked(null, e));
+    }
+
+    private void OnApprovalChecked(ApprovalChecked checkedApproval)
+    {
+        if (_verifying is not { } v) return;
+        _verifying = null;
+        Stash.UnstashAll();
+        var (cmd, sender, who) = v;
+        switch (checkedApproval)
         {
-            sender.Tell(rejected);
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code);
+            case { Error: { } error }:
+                Reply(sender, cmd.RequestId, CoordinatorError.ServiceUnavailable,
+                    $"the approval could not be verified ({error.GetBaseException().Message}); nothing was recorded, submit it again", who);
+                return;
+            case { Verdict: Rejected rejected }:
+                sender.Tell(rejected);
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code);
+                return;
+            case { Verdict: ApprovalVerified verified }:
+                Admit(cmd, sender, who, verified.Approval);
+                return;
+            default:
+                Reply(sender, cmd.RequestId, CoordinatorError.ServiceUnavailable,
+                    $"AuthN replied {checkedApproval.Verdict?.GetType().Name}; nothing was recorded, submit it again", who);
+                return;
+        }
+    }
+
+    private void Admit(SubmitApproval cmd, IActorRef sender, string who, ApprovalRecord approval)
+    {
+        if (RefusalFor(_state.Phase) is { } refusal)
+        {
+            Reply(sender, cmd.RequestId, refusal.Error, refusal.Message, who);
             return;
         }
-        var approval = ((ApprovalVerified)verdict).Approval;
-        if (previous is not null || _state.Phase != SessionPhase.AwaitingApprovals)
+        if (Now.ToUnixTimeMilliseconds() >= _state.ExpiresAtUnixMs)
+        {
+            ExpireNow(sender, cmd.RequestId, who);
+            return;
+        }
+        if (Previous(who) is not null)
         {
             sender.Tell(Status(cmd.RequestId, duplicate: true));
             Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
             return;
         }
-
-        Persist(new SessionEvent { Approved = new Approved { Approval = approval } });
-        Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
-        if (!QuorumRule.IsMet(_state.Policy, _state.Approvals))
+        PersistEvent(new SessionEvent { Approved = new Approved { Approval = approval } }, (sender, cmd.RequestId), () =>
         {
-            sender.Tell(Status(cmd.RequestId));
-            return;
-        }
-        var reached = new QuorumReached();
-        reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
-        Persist(new SessionEvent { QuorumReached = reached });
-        _expiry?.Cancel();
-        Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
-        await ContinueSigningAsync(sender, cmd.RequestId);
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
+            if (!QuorumRule.IsMet(_state.Policy, _state.Approvals))
+            {
+                sender.Tell(Status(cmd.RequestId));
+                return;
+            }
+            var reached = new QuorumReached();
+            reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
+            PersistEvent(new SessionEvent { QuorumReached = reached }, (sender, cmd.RequestId), () =>
+            {
+                Timers.Cancel(ExpiryTimer);
+                Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
+                _signingWaiters.Add((sender, cmd.RequestId));
+                EnsureSigning();
+            });
+        });
     }
 
-    private (CoordinatorError Error, string Message)? RefusalFor(SubmitApproval cmd)
+    private ApprovalRecord? Previous(string who) =>
+        _state.Approvals.FirstOrDefault(a => string.Equals(a.ParticipantEmail, who, StringComparison.OrdinalIgnoreCase));
+
+    private (CoordinatorError Error, string Message)? RefusalFor(SessionPhase phase)
     {
-        if (string.IsNullOrWhiteSpace(cmd.ParticipantEmail) || cmd.Assertion is null)
-            return (CoordinatorError.InvalidRequest, "an approval needs the participant's email and a WebAuthn assertion");
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(_state.ExpiresAtUnixMs);
-        switch (_state.Phase)
+        return phase switch
         {
-            case SessionPhase.Completed:
-                return (CoordinatorError.SessionFinished, $"session {Id} is already signed and logged; request a new session to sign again");
-            case SessionPhase.Failed:
-                return (CoordinatorError.SessionFinished, $"session {Id} failed ({_state.Failure?.Message}); request a new session");
-            case SessionPhase.Signing:
-                return (CoordinatorError.SessionFinished, $"session {Id} already has its quorum and is being signed; no more approvals are needed");
-            case SessionPhase.Expired:
-                return (CoordinatorError.SessionExpired, $"session {Id} expired at {expires:u}; request a new session");
-        }
-        if (Now >= expires)
-        {
-            Persist(new SessionEvent { Expired = new Expired() });
-            return (CoordinatorError.SessionExpired, $"session {Id} expired at {expires:u}; request a new session");
-        }
-        return null;
+            SessionPhase.Completed => (CoordinatorError.SessionFinished, $"session {Id} is already signed and logged; request a new session to sign again"),
+            SessionPhase.Failed => (CoordinatorError.SessionFinished, $"session {Id} failed ({_state.Failure?.Message}); request a new session"),
+            SessionPhase.Signing => (CoordinatorError.SessionFinished, $"session {Id} already has its quorum and is being signed; no more approvals are needed"),
+            SessionPhase.Expired => (CoordinatorError.SessionExpired, $"session {Id} expired at {expires:u}; request a new session"),
+            _ => null,
+        };
     }
 
-    /// <summary>
-    /// Signs and logs, persisting each half. A refusal by a signer fails the session for good; any other error replies
-    /// that signing resumes, then rethrows so the supervisor restarts the actor, which resumes from the store.
-    /// </summary>
-    private async Task ContinueSigningAsync(IActorRef? replyTo, string requestId)
+    /// <summary>The TTL has passed but no timer recorded it yet: record it now, then refuse.</summary>
+    private void ExpireNow(IActorRef sender, string requestId, string who)
     {
-        using var cts = new CancellationTokenSource(_deps.Options.ServiceTimeout * 4);
+        PersistEvent(new SessionEvent { Expired = new Expired() }, (sender, requestId), () =>
+        {
+            Timers.Cancel(ExpiryTimer);
+            Audit.Record("coordinator", "timer", nameof(ExpireSession), Id, "expired");
+            var (error, message) = RefusalFor(_state.Phase)!.Value;
+            Reply(sender, requestId, error, message, who);
+            PassivateWhenIdle();
+        });
+    }
+
+    /// <summary>Starts (or resumes) the signing steps unless they are already running.</summary>
+    private void EnsureSigning()
+    {
+        if (_signing || _state.Phase != SessionPhase.Signing) return;
+        _signing = true;
+        if (_state.CertificateDer.IsEmpty) RunStep(ct => _deps.Pipeline.SignAsync(_state.Clone(), ct));
+        else RunStep(ct => _deps.Pipeline.LogAsync(_state.Clone(), ct));
+    }
+
+    private void RunStep<T>(Func<CancellationToken, Task<T>> step) where T : class
+    {
+        var cts = new CancellationTokenSource(_deps.Options.ServiceTimeout * 4);
+        Task<T> task;
         try
         {
-            if (_state.CertificateDer.IsEmpty)
-            {
-                var signed = await _deps.Pipeline.SignAsync(_state, cts.Token);
-                Persist(new SessionEvent { Signed = signed });
-                Audit.Record("coordinator", "signers", "Sign", Id, "signed");
-            }
-            var logged = await _deps.Pipeline.LogAsync(_state, cts.Token);
-            Persist(new SessionEvent { Logged = logged });
-            Audit.Record("coordinator", "tlog", "Log", Id, $"logged at index {logged.LogIndex}");
-        }
-        catch (SigningRefusedException e)
-        {
-            Persist(new SessionEvent { Failed = new Failed { Code = e.Code, Reason = e.Message } });
-            Audit.Record("coordinator", "signers", "Sign", Id, "failed: " + e.Code);
+            task = step(cts.Token);
         }
         catch (Exception e)
         {
-            replyTo?.Tell(new Rejected
-            {
-                RequestId = requestId,
-                Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
-                    $"the quorum is recorded but signing did not finish ({e.Message}); it resumes automatically, check 'mpcsign status'"),
-            });
-            throw;
+            task = Task.FromException<T>(e);
         }
-        replyTo?.Tell(Status(requestId));
-        Context.Stop(Self); // final: the per-request actor replies once and stops
+        task.ContinueWith(t =>
+        {
+            cts.Dispose();
+            return t.IsCompletedSuccessfully
+                ? new StepDone(t.Result, null)
+                : new StepDone(null, t.Exception?.GetBaseException() ?? new OperationCanceledException("the signing step was cancelled"));
+        }, TaskScheduler.Default).PipeTo(Self);
+    }
+
+    /// <summary>
+    /// Persists each step's outcome before the next starts. A refusal by a signer or the CA fails the session for good;
+    /// any other error tells the waiters that signing resumes, then throws so the coordinator restarts this actor,
+    /// which recovers from the journal and resumes.
+    /// </summary>
+    private void OnStepDone(StepDone done)
+    {
+        switch (done)
+        {
+            case { Result: Signed signed }:
+                PersistEvent(new SessionEvent { Signed = signed }, null, () =>
+                {
+                    Audit.Record("coordinator", "signers", "Sign", Id, "signed");
+                    RunStep(ct => _deps.Pipeline.LogAsync(_state.Clone(), ct));
+                });
+                break;
+            case { Result: Logged logged }:
+                PersistEvent(new SessionEvent { Logged = logged }, null, () =>
+                {
+                    Audit.Record("coordinator", "tlog", "Log", Id, $"logged at index {logged.LogIndex}");
+                    FinishSigning();
+                });
+                break;
+            case { Error: SigningRefusedException refused }:
+                PersistEvent(new SessionEvent { Failed = new Failed { Code = refused.Code, Reason = refused.Message } }, null, () =>
+                {
+                    Audit.Record("coordinator", "signers", "Sign", Id, "failed: " + refused.Code);
+                    FinishSigning();
+                });
+                break;
+            default:
+                var error = done.Error ?? new InvalidOperationException($"a signing step returned {done.Result?.GetType().Name}");
+                foreach (var (to, requestId) in _signingWaiters)
+                {
+                    to.Tell(new Rejected
+                    {
+                        RequestId = requestId,
+                        Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
+                            $"the quorum is recorded but signing did not finish ({error.Message}); it resumes automatically, check 'mpcsign status'"),
+                    });
+                }
+                _signingWaiters.Clear();
+                Audit.Record("coordinator", "signers", "Sign", Id, "interrupted: " + error.Message);
+                throw new SigningInterruptedException($"session {Id}: signing interrupted: {error.Message}", error);
+        }
+    }
+
+    private void FinishSigning()
+    {
+        _signing = false;
+        foreach (var (to, requestId) in _signingWaiters) to.Tell(Status(requestId));
+        _signingWaiters.Clear();
+        PassivateWhenIdle();
     }
 }
+
+/// <summary>A signing step failed for a reason a retry may fix; the session restarts and resumes from its journal.</summary>
+public sealed class SigningInterruptedException(string message, Exception inner) : Exception(message, inner);

@@ -1,62 +1,94 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
 using Google.Protobuf;
-using MpcSigning.Actors;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
-using MpcSigning.Storage;
 
 namespace MpcSigning.Coordinator;
 
 /// <summary>Everything a session actor needs, injected by the coordinator.</summary>
-public sealed record SessionDependencies(
-    ISessionEventStore Store, IActorRef AuthN, ISigningPipeline Pipeline, TimeProvider Clock, CoordinatorOptions Options);
+public sealed record SessionDependencies(IActorRef AuthN, ISigningPipeline Pipeline, TimeProvider Clock, CoordinatorOptions Options);
 
 /// <summary>
-/// One actor per signing session (the per-request actor shape): rebuilds its state from the event store when it starts,
-/// schedules its own expiry, gathers approvals until the quorum is met, drives signing, replies, and stops when final.
-/// Every event is persisted before the sender is acknowledged.
+/// One persistent actor per signing session (the per-request actor shape). Its events are the <c>proto/</c>
+/// <see cref="SessionEvent"/>s, written by the Akka.Persistence journal before anyone is acknowledged; its state is
+/// their fold (<see cref="SessionFold"/>), recovered from the journal (and a snapshot once final) whenever it starts.
+/// It schedules its own expiry, gathers approvals until the quorum is met, drives signing, replies, and asks its
+/// parent to stop it once final.
 /// </summary>
-internal sealed partial class SessionActor : ReceiveActor
+internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 {
-    /// <summary>Internal timeout: the session's TTL has passed.</summary>
-    internal sealed class ExpireSession
+    /// <summary>Timer message: the session's TTL has passed.</summary>
+    private sealed class ExpireSession
     {
         public static readonly ExpireSession Instance = new();
     }
 
-    /// <summary>Internal: resume signing after a restart (quorum persisted, bundle not yet).</summary>
-    internal sealed class ContinueSigning
+    /// <summary>Self message: the quorum is persisted but the session is not logged yet; go on signing.</summary>
+    private sealed class ContinueSigning
     {
         public static readonly ContinueSigning Instance = new();
     }
 
+    /// <summary>To the parent: this session is final and idle; stop it (messages for it are held until it has stopped).</summary>
+    internal sealed record Passivate(IActorRef Session);
+
+    /// <summary>From the parent: stop now (sent in order after every message already routed to the session).</summary>
+    internal sealed class Stop
+    {
+        public static readonly Stop Instance = new();
+    }
+
+    public const string PersistencePrefix = "session-";
+    private const string ExpiryTimer = "expiry";
+
     private readonly byte[] _sessionId;
     private readonly SessionDependencies _deps;
     private SessionState _state = new();
-    private ICancelable? _expiry;
 
     public SessionActor(byte[] sessionId, SessionDependencies deps)
     {
         _sessionId = sessionId;
         _deps = deps;
-        ReceiveAsync<SubmitApproval>(OnSubmitApprovalAsync);
-        Receive<GetSessionStatus>(g =>
+        PersistenceId = PersistencePrefix + Convert.ToHexStringLower(sessionId);
+
+        Recover<SnapshotOffer>(offer => _state = ((SessionState)offer.Snapshot).Clone());
+        Recover<SessionEvent>(e => SessionFold.Apply(_state, e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<StartSession>(OnStart);
+        Command<SubmitApproval>(OnSubmitApproval);
+        Command<ApprovalChecked>(OnApprovalChecked);
+        Command<GetSessionStatus>(g =>
         {
+            if (RefuseUnknown(g.RequestId, nameof(GetSessionStatus))) return;
             Sender.Tell(Status(g.RequestId));
             Audit.Record("coordinator", "client", nameof(GetSessionStatus), Id, "ok");
         });
-        Receive<ExpireSession>(_ => OnExpire());
-        ReceiveAsync<ContinueSigning>(_ => ContinueSigningAsync(null, ""));
+        Command<ResumeSigning>(OnResume);
+        Command<ContinueSigning>(_ => EnsureSigning());
+        Command<StepDone>(OnStepDone);
+        Command<ExpireSession>(_ => OnExpire());
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => Context.GetLogger().Warning("session {0}: snapshot not saved ({1}); recovery replays the events", Id, f.Cause.Message));
+        Command<Stop>(_ => Context.Stop(Self));
     }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private string Id => Convert.ToHexStringLower(_sessionId);
 
     private DateTimeOffset Now => _deps.Clock.GetUtcNow();
 
-    protected override Task PreStartAsync()
+    private bool Exists => _state.LastSequence > 0;
+
+    private void OnRecovered()
     {
-        _state = SessionFold.Replay(_deps.Store.Load(_sessionId));
         switch (_state.Phase)
         {
             case SessionPhase.AwaitingApprovals:
@@ -66,39 +98,124 @@ internal sealed partial class SessionActor : ReceiveActor
                 Self.Tell(ContinueSigning.Instance);
                 break;
         }
-        return Task.CompletedTask;
+    }
+
+    private void OnStart(StartSession start)
+    {
+        if (Exists)
+        {
+            Sender.Tell(CoordinatorErrors.Reject(start.RequestId, CoordinatorError.InvalidRequest, $"session {Id} already exists"));
+            return;
+        }
+        var sender = Sender;
+        PersistEvent(new SessionEvent { Requested = start.Requested }, (sender, start.RequestId), () =>
+        {
+            ScheduleExpiry();
+            sender.Tell(new SigningRequested
+            {
+                RequestId = start.RequestId,
+                SessionId = _state.SessionId,
+                Challenge = _state.Challenge,
+                ExpiresAtUnixMs = _state.ExpiresAtUnixMs,
+            });
+            Audit.Record("coordinator", _state.Requester, nameof(RequestSigning), Id, "session created");
+        });
+    }
+
+    private void OnResume(ResumeSigning resume)
+    {
+        if (RefuseUnknown(resume.RequestId, nameof(ResumeSigning))) return;
+        if (_state.Phase == SessionPhase.Signing)
+        {
+            _signingWaiters.Add((Sender, resume.RequestId));
+            EnsureSigning();
+        }
+        else
+        {
+            Sender.Tell(Status(resume.RequestId));
+        }
+    }
+
+    /// <summary>A session that does not exist answers every command as unknown and stops.</summary>
+    private bool RefuseUnknown(string requestId, string what)
+    {
+        if (Exists) return false;
+        Sender.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.UnknownSession,
+            $"there is no session {Id}; use the id printed by 'mpcsign request'"));
+        Audit.Record("coordinator", "client", what, Id, "refused: unknown session");
+        PassivateWhenIdle();
+        return true;
     }
 
     private void ScheduleExpiry()
     {
         var left = DateTimeOffset.FromUnixTimeMilliseconds(_state.ExpiresAtUnixMs) - Now;
-        _expiry = Context.ScheduleTellOnce(left > TimeSpan.Zero ? left : TimeSpan.Zero, ExpireSession.Instance);
+        Timers.StartSingleTimer(ExpiryTimer, ExpireSession.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
     }
 
     private void OnExpire()
     {
+        if (_verifying is not null)
+        {
+            Stash.Stash(); // decided once the approval being verified is in or out
+            return;
+        }
         if (_state.Phase != SessionPhase.AwaitingApprovals) return;
         if (Now.ToUnixTimeMilliseconds() < _state.ExpiresAtUnixMs)
         {
-            ScheduleExpiry(); // the timer fired early
+            ScheduleExpiry(); // the timer fired early (or the clock was moved back)
             return;
         }
-        Persist(new SessionEvent { Expired = new Expired() });
-        Audit.Record("coordinator", "timer", nameof(ExpireSession), Id, "expired");
-        Context.Stop(Self);
+        PersistEvent(new SessionEvent { Expired = new Expired() }, null, () =>
+        {
+            Audit.Record("coordinator", "timer", nameof(ExpireSession), Id, "expired");
+            PassivateWhenIdle();
+        });
     }
 
-    /// <summary>Writes the event, then applies it: a failed write leaves the state untouched.</summary>
-    private void Persist(params SessionEvent[] events)
+    /// <summary>
+    /// Writes the event through the journal, then applies it and runs <paramref name="then"/>. Commands arriving
+    /// meanwhile wait (Persist stashes them). A failed write stops the actor without applying anything: see
+    /// <see cref="OnPersistFailure"/>.
+    /// </summary>
+    private void PersistEvent(SessionEvent e, (IActorRef ReplyTo, string RequestId)? waiting, Action then)
     {
-        var seq = _state.LastSequence;
-        foreach (var e in events)
+        e.Sequence = _state.LastSequence + 1;
+        e.AtUnixMs = Now.ToUnixTimeMilliseconds();
+        _pendingReply = waiting;
+        Persist(e, persisted =>
         {
-            e.Sequence = ++seq;
-            e.AtUnixMs = Now.ToUnixTimeMilliseconds();
-        }
-        _deps.Store.Append(_sessionId, _state.LastSequence, events);
-        foreach (var e in events) SessionFold.Apply(_state, e);
+            _pendingReply = null;
+            SessionFold.Apply(_state, persisted);
+            if (SessionFold.IsFinal(_state.Phase)) SaveSnapshot(_state.Clone());
+            then();
+        });
+    }
+
+    /// <summary>
+    /// The journal could not write an event: nothing was applied, and Akka stops this actor (its state may no longer
+    /// match the journal). Whoever is waiting hears why; the next message to the session recovers it from the journal.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var what = @event is SessionEvent e ? e.KindCase.ToString() : @event.GetType().Name;
+        var message = $"session {Id}: the {what} event could not be recorded ({cause.GetBaseException().Message}); nothing changed, try again";
+        Context.Parent.Tell(new Passivate(Self)); // before anyone hears of it, so the next message finds a recovered session
+        if (_pendingReply is { } p) p.ReplyTo.Tell(CoordinatorErrors.Reject(p.RequestId, CoordinatorError.StoreUnavailable, message));
+        foreach (var (to, requestId) in _signingWaiters) to.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.StoreUnavailable, message));
+        Audit.Record("coordinator", "journal", what, Id, "not recorded: " + cause.GetBaseException().Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Final sessions are stopped by the parent once idle; the next message recovers them from the snapshot.</summary>
+    private void PassivateWhenIdle()
+    {
+        if (_verifying is null && !_signing && _signingWaiters.Count == 0) Context.Parent.Tell(new Passivate(Self));
     }
 
     private SessionStatus Status(string requestId, bool duplicate = false)

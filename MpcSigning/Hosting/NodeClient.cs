@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
@@ -33,6 +33,10 @@ public sealed class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef
 
     public Task<SessionStatus> StatusAsync(byte[] sessionId) =>
         Call<SessionStatus>(coordinator, new GetSessionStatus { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) });
+
+    /// <summary>Finishes a session cut off mid-signing; returns its final status.</summary>
+    public Task<SessionStatus> ResumeSigningAsync(byte[] sessionId) =>
+        Call<SessionStatus>(coordinator, new ResumeSigning { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) }, signing: true);
 
     public Task<LogEntriesFound> FindLogEntriesAsync(byte[] artifactDigest) =>
         Call<LogEntriesFound>(tlog, new FindLogEntries { RequestId = NewId(), ArtifactDigestHex = Convert.ToHexStringLower(artifactDigest) });

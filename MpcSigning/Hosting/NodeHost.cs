@@ -1,4 +1,8 @@
-using MpcSigning.Actors;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using MpcSigning.AuthN;
 using MpcSigning.AuthN.Registry.Sqlite;
 using MpcSigning.AuthN.WebAuthn;
@@ -7,6 +11,8 @@ using MpcSigning.Ca.File;
 using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
+using MpcSigning.Hosting.Akka;
+using MpcSigning.Proto.Coordinator;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
 using MpcSigning.Storage.Sqlite;
@@ -16,19 +22,22 @@ using MpcSigning.TLog.Storage.Sqlite;
 namespace MpcSigning.Hosting;
 
 /// <summary>
-/// One node in one process: opens the data directory, starts the roles' actors (authn, ca, tlog, signer,
-/// coordinator), recovers their state from the store, and stops them all on dispose.
+/// One node in one process: opens the data directory, starts an Akka.NET actor system (composed with Akka.Hosting on
+/// a Microsoft.Extensions.Hosting host) with the roles' actors (authn, ca, tlog, signers, coordinator), finishes the
+/// sessions a crash cut off mid-signing, and stops it all (Akka's coordinated shutdown) on dispose.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
     public const string DatabaseFileName = "mpcsign.db";
 
+    private readonly IHost _host;
     private readonly FileCertificateAuthority _ca;
     private readonly SqliteTransparencyLog _log;
 
-    private NodeHost(NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
+    private NodeHost(IHost host, NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
         SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
     {
+        _host = host;
         Coordinator = coordinator;
         AuthN = authn;
         Config = config;
@@ -49,10 +58,10 @@ public sealed class NodeHost : IAsyncDisposable
 
     public NodeClient Client { get; }
 
-    /// <summary>The coordinator actor (node/user/coordinator).</summary>
+    /// <summary>The coordinator actor (/user/coordinator).</summary>
     public IActorRef Coordinator { get; }
 
-    /// <summary>The AuthN service actor (node/user/authn).</summary>
+    /// <summary>The AuthN service actor (/user/authn).</summary>
     public IActorRef AuthN { get; }
 
     public RelyingParty RelyingParty { get; }
@@ -75,8 +84,9 @@ public sealed class NodeHost : IAsyncDisposable
         StartAsync(config, data, clock, wrapPipeline: null);
 
     /// <param name="wrapPipeline">Tests only: wraps the signing pipeline (to inject a crash between steps).</param>
+    /// <param name="configureAkka">Tests only: adds to the actor system's setup (e.g. a journal that fails on demand).</param>
     internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
-        Func<ISigningPipeline, ISigningPipeline>? wrapPipeline)
+        Func<ISigningPipeline, ISigningPipeline>? wrapPipeline, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
@@ -84,6 +94,7 @@ public sealed class NodeHost : IAsyncDisposable
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         var measurement = attestation.Measurement;
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));
+        var journal = SqliteDatabase.Open(data.File(NodeAkkaConfig.JournalFileName)); // WAL mode before the journal's first connection
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
         var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
@@ -91,26 +102,80 @@ public sealed class NodeHost : IAsyncDisposable
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
         }, clock);
         var registry = new SqliteParticipantRegistry(db, clock);
-        var system = ActorSystem.Create(config.NodeName);
         var timeout = config.Coordinator.ServiceTimeout;
-        var authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
-        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
-        var tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
-        var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
-        var signers = Enumerable.Range(1, config.Signers)
-            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
-        var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog, measurement,
-            data.File("bundles"), timeout);
-        var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock,
-            config.Coordinator);
-        var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
-        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement, coordinator, authn);
+        IActorRef coordinator = ActorRefs.Nobody, authn = ActorRefs.Nobody, tlog = ActorRefs.Nobody;
+
+        var host = new HostBuilder()
+            .ConfigureServices(services => services.AddAkka(config.NodeName, builder =>
+            {
+                builder.AddHocon(NodeAkkaConfig.Build(data.File(NodeAkkaConfig.JournalFileName)), HoconAddMode.Prepend)
+                    .ConfigureLoggers(loggers =>
+                    {
+                        loggers.ClearLoggers();
+                        loggers.AddLogger<SerilogLogger>();
+                    })
+                    .WithActors((system, actors) =>
+                    {
+                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
+                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
+                        tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
+                        var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
+                        var signers = Enumerable.Range(1, config.Signers)
+                            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
+                        var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
+                            measurement, data.File("bundles"), timeout);
+                        var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
+                        coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
+                        actors.Register<CoordinatorActor>(coordinator);
+                        actors.Register<AuthNActor>(authn);
+                        actors.Register<TLogActor>(tlog);
+                    });
+                configureAkka?.Invoke(builder);
+            }))
+            .Build();
+        try
+        {
+            await host.StartAsync();
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
+                coordinator, authn);
+            await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
+            return node;
+        }
+        catch
+        {
+            await StopAsync(host, log, ca);
+            throw;
+        }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// A crash between quorum and log leaves sessions mid-signing: finish each (signed and logged once, or failed with
+    /// its reason) before the node serves anything, so every command sees them final.
+    /// </summary>
+    private async Task ResumeInterruptedAsync(IReadOnlyList<byte[]> sessions)
     {
-        await System.TerminateAsync();
-        await _log.DisposeAsync();
-        _ca.Dispose();
+        await Task.WhenAll(sessions.Select(async id =>
+        {
+            try
+            {
+                await Client.ResumeSigningAsync(id);
+            }
+            catch (Exception e) when (e is ServiceRefusedException or AskTimeoutException)
+            {
+                Serilog.Log.Warning("session {Session} could not be resumed yet ({Reason}); it resumes at the next start or message",
+                    Convert.ToHexStringLower(id), e.Message);
+            }
+        }));
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(_host, _log, _ca);
+
+    private static async Task StopAsync(IHost host, SqliteTransparencyLog log, FileCertificateAuthority ca)
+    {
+        await host.StopAsync();
+        host.Dispose();
+        await log.DisposeAsync();
+        ca.Dispose();
     }
 }

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.TLog;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Bundle.Dsse;
 using MpcSigning.Bundle.InToto;
 using MpcSigning.Bundle.Mpcsign;

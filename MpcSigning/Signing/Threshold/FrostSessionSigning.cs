@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
@@ -19,7 +19,7 @@ public sealed class FrostSessionSigning(IReadOnlyList<IActorRef> signers, int th
 
     public async Task<byte[]> CreateKeyAsync(QuorumEvidence evidence, CancellationToken ct)
     {
-        var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToString() }).ToArray();
+        var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToStringWithAddress() }).ToArray();
         var replies = await Task.WhenAll(signers.Select((s, i) =>
         {
             var begin = new FrostDkgBegin

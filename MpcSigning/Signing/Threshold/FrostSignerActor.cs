@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
@@ -87,9 +87,8 @@ public sealed partial class FrostSignerActor : ReceiveActor
         }
     }
 
-    private IActorRef Peer(SignerPeer peer) =>
-        Context.System.Resolve(ActorPath.Parse(peer.Address)) ?? throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
-            $"signer {peer.Identifier} at {peer.Address} cannot be reached", peer.Identifier);
+    /// <summary>A peer signer by its actor address (local or, across nodes, over an attested link).</summary>
+    private ActorSelection Peer(SignerPeer peer) => Context.ActorSelection(peer.Address);
 
     private void OnCommit(FrostCommit m) => Guarded(m.SessionId, s =>
     {

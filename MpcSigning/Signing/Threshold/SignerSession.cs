@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using MpcSigning.Actors;
+using Akka.Actor;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
 using MpcSigning.Signing.Frost;
