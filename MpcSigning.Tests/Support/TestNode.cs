@@ -44,12 +44,14 @@ public sealed class TestNode : IAsyncDisposable
         return NodeConfig.Load(null, n => all.FirstOrDefault(e => e.Name == n).Value);
     }
 
-    public static async Task<TestNode> StartAsync(NodeConfig? config = null, Func<MpcSigning.Coordinator.ISigningPipeline, MpcSigning.Coordinator.ISigningPipeline>? wrapPipeline = null)
+    public static async Task<TestNode> StartAsync(NodeConfig? config = null,
+        Func<MpcSigning.Coordinator.ISigningPipeline, MpcSigning.Coordinator.ISigningPipeline>? wrapPipeline = null,
+        Action<Akka.Hosting.AkkaConfigurationBuilder>? configureAkka = null)
     {
         var dir = new TempDir();
         CopyDirectory(Path.Combine(Template.Value.Path, "snp-simulated"), dir.File("snp-simulated"));
         var clock = new ManualClock();
-        var host = await NodeHost.StartAsync(config ?? Config(), DataDirectory.Open(dir.Path), clock, wrapPipeline);
+        var host = await NodeHost.StartAsync(config ?? Config(), DataDirectory.Open(dir.Path), clock, wrapPipeline, configureAkka);
         var node = new TestNode(dir, host, clock);
         foreach (var (name, email, role) in People)
             await FlowCommands.EnrollAsync(host.Client, node.AuthenticatorDir, name, email, role);

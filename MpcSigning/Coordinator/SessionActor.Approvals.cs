@@ -125,17 +125,28 @@ internal sealed partial class SessionActor
                 sender.Tell(Status(cmd.RequestId));
                 return;
             }
-            var reached = new QuorumReached();
-            reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
-            PersistEvent(new SessionEvent { QuorumReached = reached }, (sender, cmd.RequestId), () =>
-            {
-                Timers.Cancel(ExpiryTimer);
-                Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
-                _signingWaiters.Add((sender, cmd.RequestId));
-                EnsureSigning();
-            });
+            RecordQuorum((sender, cmd.RequestId), who);
         });
     }
+
+    /// <summary>
+    /// The approvals meet the quorum: record it, then sign. Also run after recovery for a session whose approvals met
+    /// the quorum but whose QuorumReached could not be written (a journal failure or a crash in between).
+    /// </summary>
+    private void RecordQuorum((IActorRef ReplyTo, string RequestId)? waiter, string who)
+    {
+        var reached = new QuorumReached();
+        reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
+        PersistEvent(new SessionEvent { QuorumReached = reached }, waiter, () =>
+        {
+            Timers.Cancel(ExpiryTimer);
+            Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
+            if (waiter is { } w) _signingWaiters.Add(w);
+            EnsureSigning();
+        });
+    }
+
+    private bool QuorumUnrecorded => _state.Phase == SessionPhase.AwaitingApprovals && QuorumRule.IsMet(_state.Policy, _state.Approvals);
 
     private ApprovalRecord? Previous(string who) =>
         _state.Approvals.FirstOrDefault(a => string.Equals(a.ParticipantEmail, who, StringComparison.OrdinalIgnoreCase));
@@ -169,6 +180,11 @@ internal sealed partial class SessionActor
     /// <summary>Starts (or resumes) the signing steps unless they are already running.</summary>
     private void EnsureSigning()
     {
+        if (QuorumUnrecorded)
+        {
+            RecordQuorum(null, "recovery");
+            return;
+        }
         if (_signing || _state.Phase != SessionPhase.Signing) return;
         _signing = true;
         if (_state.CertificateDer.IsEmpty) RunStep(ct => _deps.Pipeline.SignAsync(_state.Clone(), ct));

@@ -91,11 +91,12 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     {
         switch (_state.Phase)
         {
-            case SessionPhase.AwaitingApprovals:
-                ScheduleExpiry();
-                break;
+            case SessionPhase.AwaitingApprovals when QuorumUnrecorded:
             case SessionPhase.Signing:
                 Self.Tell(ContinueSigning.Instance);
+                break;
+            case SessionPhase.AwaitingApprovals:
+                ScheduleExpiry();
                 break;
         }
     }
@@ -125,7 +126,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private void OnResume(ResumeSigning resume)
     {
         if (RefuseUnknown(resume.RequestId, nameof(ResumeSigning))) return;
-        if (_state.Phase == SessionPhase.Signing)
+        if (_state.Phase == SessionPhase.Signing || QuorumUnrecorded)
         {
             _signingWaiters.Add((Sender, resume.RequestId));
             EnsureSigning();
@@ -199,7 +200,15 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         var what = @event is SessionEvent e ? e.KindCase.ToString() : @event.GetType().Name;
-        var message = $"session {Id}: the {what} event could not be recorded ({cause.GetBaseException().Message}); nothing changed, try again";
+        var why = cause.GetBaseException().Message;
+        var message = what switch
+        {
+            nameof(SessionEvent.KindOneofCase.Requested) => $"the session could not be recorded ({why}); nothing was created, request again",
+            nameof(SessionEvent.KindOneofCase.Approved) => $"session {Id}: the approval could not be recorded ({why}); nothing changed, approve again",
+            nameof(SessionEvent.KindOneofCase.QuorumReached) =>
+                $"session {Id}: the approval is recorded and completes the quorum, but the start of signing could not be recorded ({why}); it resumes automatically, check 'mpcsign status'",
+            _ => $"session {Id}: the {what} event could not be recorded ({why}); it resumes automatically, check 'mpcsign status'",
+        };
         Context.Parent.Tell(new Passivate(Self)); // before anyone hears of it, so the next message finds a recovered session
         if (_pendingReply is { } p) p.ReplyTo.Tell(CoordinatorErrors.Reject(p.RequestId, CoordinatorError.StoreUnavailable, message));
         foreach (var (to, requestId) in _signingWaiters) to.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.StoreUnavailable, message));

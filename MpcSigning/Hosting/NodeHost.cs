@@ -133,9 +133,11 @@ public sealed class NodeHost : IAsyncDisposable
                 configureAkka?.Invoke(builder);
             }))
             .Build();
+        var started = false;
         try
         {
             await host.StartAsync();
+            started = true;
             var system = host.Services.GetRequiredService<ActorSystem>();
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
@@ -144,7 +146,10 @@ public sealed class NodeHost : IAsyncDisposable
         }
         catch
         {
-            await StopAsync(host, log, ca);
+            if (started) await host.StopAsync();
+            host.Dispose();
+            await log.DisposeAsync();
+            ca.Dispose();
             throw;
         }
     }

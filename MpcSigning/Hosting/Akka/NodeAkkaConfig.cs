@@ -17,8 +17,6 @@ public static class NodeAkkaConfig
     {
         var connection = Quote("Data Source=" + journalPath + ";Pooling=True");
         var serializer = typeof(ProtoSerializer).AssemblyQualifiedName;
-        var tagger = typeof(SessionTagger).AssemblyQualifiedName;
-        var sessionEvent = typeof(MpcSigning.Proto.Coordinator.SessionEvent).AssemblyQualifiedName;
         var hocon = $$"""
             akka {
               loglevel = WARNING
@@ -38,8 +36,7 @@ public static class NodeAkkaConfig
                     auto-initialize = true
                     # SQLite has one writer at a time: one journal writer, batching whatever is waiting
                     parallelism = 1
-                    event-adapters { session-tagger = "{{tagger}}" }
-                    event-adapter-bindings { "{{sessionEvent}}" = session-tagger }
+                    {{EventAdapters}}
                   }
                 }
                 snapshot-store {
@@ -55,6 +52,11 @@ public static class NodeAkkaConfig
             """;
         return ConfigurationFactory.ParseString(hocon).WithFallback(SqlPersistence.DefaultConfiguration);
     }
+
+    /// <summary>The journal's event adapters (tagging session events); any journal plugin the node uses needs them.</summary>
+    public static string EventAdapters =>
+        $"event-adapters {{ session-tagger = \"{typeof(SessionTagger).AssemblyQualifiedName}\" }}\n" +
+        $"event-adapter-bindings {{ \"{typeof(MpcSigning.Proto.Coordinator.SessionEvent).AssemblyQualifiedName}\" = session-tagger }}";
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
