@@ -11,7 +11,11 @@ public static class Mpcsign
 
     public static Result Run(string dataDir, params string[] args) => RunWith([], dataDir, args);
 
-    public static Result RunWith((string Name, string Value)[] env, string dataDir, params string[] args)
+    public static Result RunWith((string Name, string Value)[] env, string dataDir, params string[] args) =>
+        RunWith(env, dataDir, TimeSpan.FromMinutes(2), args);
+
+    /// <summary>Runs mpcsign; fails the test (and kills the process) if it has not exited within <paramref name="limit"/>.</summary>
+    public static Result RunWith((string Name, string Value)[] env, string dataDir, TimeSpan limit, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
@@ -23,10 +27,10 @@ public static class Mpcsign
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!p.WaitForExit(limit))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail($"mpcsign {string.Join(' ', args)} did not finish within 2 minutes");
+            Assert.Fail($"mpcsign {string.Join(' ', args)} did not finish within {limit.TotalSeconds} s");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }

@@ -188,6 +188,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         {
             _pendingReply = null;
             SessionFold.Apply(_state, persisted);
+            CrashPoint.AfterPersisted(persisted.KindCase.ToString());
             if (SessionFold.IsFinal(_state.Phase)) SaveSnapshot(_state.Clone());
             then();
         });
