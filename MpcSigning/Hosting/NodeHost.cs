@@ -109,6 +109,7 @@ public sealed class NodeHost : IAsyncDisposable
             .ConfigureServices(services => services.AddAkka(config.NodeName, builder =>
             {
                 builder.AddHocon(NodeAkkaConfig.Build(data.File(NodeAkkaConfig.JournalFileName)), HoconAddMode.Prepend)
+                    .AddSetup(NodeAkkaConfig.SqliteConnections(data.File(NodeAkkaConfig.JournalFileName)))
                     .ConfigureLoggers(loggers =>
                     {
                         loggers.ClearLoggers();
