@@ -1,0 +1,105 @@
+using Akka.Actor;
+using Google.Protobuf;
+using MpcSigning.Crypto;
+using MpcSigning.Proto.Common;
+using MpcSigning.Proto.Frost;
+using MpcSigning.Proto.Signing;
+using MpcSigning.Signing;
+using MpcSigning.Signing.Frost;
+using MpcSigning.Signing.Threshold;
+
+namespace MpcSigning.Tests.Signing.Threshold;
+
+/// <summary>
+/// Three FROST signer actors in a fresh actor system per test (Akka.TestKit through the NUnit adapter), with
+/// <c>TestActor</c> in the coordinator's place: the DKG runs signer to signer, two signers sign, and the shares
+/// aggregate to an Ed25519 signature; a destroyed session key cannot sign. The evidence check is replaced here
+/// by a verifier with a fixed verdict; the real one is exercised by the flow tests.
+/// </summary>
+public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private sealed class FixedVerdict(string? why) : IQuorumEvidenceVerifier
+    {
+        public string? Check(QuorumEvidence evidence) => why;
+    }
+
+    private IActorRef[] Signers(string? verdict = null) => Enumerable.Range(1, 3)
+        .Select(i => Sys.ActorOf(Props.Create(() => new FrostSignerActor(new FixedVerdict(verdict))), "signer-" + i)).ToArray();
+
+    private static QuorumEvidence Evidence(ByteString session) => new() { SessionId = session, ArtifactDigest = ByteString.CopyFrom(new byte[32]) };
+
+    private FrostDkgCompleted[] RunDkg(IActorRef[] signers, ByteString session)
+    {
+        var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToStringWithAddress() }).ToArray();
+        for (var i = 0; i < signers.Length; i++)
+        {
+            var begin = new FrostDkgBegin { RequestId = "dkg-" + (i + 1), Evidence = Evidence(session), Identifier = (uint)(i + 1), MinSigners = 2, MaxSigners = 3 };
+            begin.Peers.AddRange(peers);
+            signers[i].Tell(begin, TestActor);
+        }
+        return Enumerable.Range(0, 3).Select(_ => ExpectMsg<FrostDkgCompleted>(Wait)).OrderBy(c => c.Identifier).ToArray();
+    }
+
+    [Test]
+    public void Signers_DkgThenTwoSign_AggregateToAnEd25519SignatureUnderTheGroupKey()
+    {
+        var signers = Signers();
+        var session = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        var done = RunDkg(signers, session);
+        Assert.That(done.Select(d => d.PublicKeys).Distinct().Count(), Is.EqualTo(1), "every signer computes the same public keys");
+
+        var message = "DSSEv1 payload"u8.ToArray();
+        var commitments = signers.Take(2).Select(s =>
+        {
+            s.Tell(new FrostCommit { RequestId = "c", SessionId = session }, TestActor);
+            return ExpectMsg<FrostCommitted>(Wait).Commitments;
+        }).OrderBy(c => c.Identifier).ToArray();
+        var package = new SigningPackage { Message = ByteString.CopyFrom(message) };
+        package.Commitments.AddRange(commitments);
+        var shares = signers.Take(2).Select(s =>
+        {
+            s.Tell(new FrostSign { RequestId = "s", SessionId = session, Package = package }, TestActor);
+            return ExpectMsg<FrostSigned>(Wait).Share;
+        }).ToArray();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        var signature = FrostAggregator.Aggregate(package, shares, done[0].PublicKeys);
+        Assert.That(Ed25519.Verify(done[0].PublicKeys.GroupPublicKey.Span, message, signature), Is.True);
+    }
+
+    [Test]
+    public void Signer_AfterDestroySessionKey_RefusesToCommit()
+    {
+        var signers = Signers();
+        var session = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        RunDkg(signers, session);
+        signers[0].Tell(new DestroySessionKey { SessionId = session });
+        signers[0].Tell(new FrostCommit { RequestId = "late", SessionId = session }, TestActor);
+        var refused = ExpectMsg<Rejected>(Wait);
+        Assert.That((refused.RequestId, refused.Error.Code), Is.EqualTo(("late", "signing.frost_wrongstate")));
+    }
+
+    [Test]
+    public void Signer_NotConvincedByTheEvidence_RefusesAndSendsNothingToItsPeers()
+    {
+        var signers = Signers("the approvals do not meet the quorum");
+        var peerWatch = CreateTestProbe();
+        var begin = new FrostDkgBegin { RequestId = "r", Evidence = Evidence(ByteString.CopyFrom(new byte[16])), Identifier = 1, MinSigners = 2, MaxSigners = 3 };
+        begin.Peers.Add(new SignerPeer { Identifier = 1, Address = signers[0].Path.ToStringWithAddress() });
+        begin.Peers.Add(new SignerPeer { Identifier = 2, Address = peerWatch.Ref.Path.ToStringWithAddress() });
+        signers[0].Tell(begin, TestActor);
+        Assert.That(ExpectMsg<Rejected>(Wait).Error.Code, Is.EqualTo("signing.evidence_refused"));
+        peerWatch.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Test]
+    public void Signer_Stopped_IsReportedToItsWatcher()
+    {
+        var signer = Signers()[0];
+        Watch(signer);
+        Sys.Stop(signer);
+        ExpectTerminated(signer, Wait);
+    }
+}
