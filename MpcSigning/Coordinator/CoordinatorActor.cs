@@ -57,7 +57,7 @@ public sealed class CoordinatorActor : ReceiveActor
             ExpiresAtUnixMs = (now + _deps.Options.SessionTtl).ToUnixTimeMilliseconds(),
             Challenge = ByteString.CopyFrom(ApprovalChallenge.Derive(sessionId, cmd.ArtifactDigest.Span)),
         };
-        Spawn(ChildName(sessionId)).Forward(new StartSession { RequestId = cmd.RequestId, Requested = requested });
+        Spawn(ChildName(sessionId), isNew: true).Forward(new StartSession { RequestId = cmd.RequestId, Requested = requested });
     }
 
     private void Route(ByteString sessionId, object message, string requestId)
@@ -96,10 +96,10 @@ public sealed class CoordinatorActor : ReceiveActor
         foreach (var (message, sender) in held) child.Tell(message, sender);
     }
 
-    private IActorRef Spawn(string name)
+    private IActorRef Spawn(string name, bool isNew = false)
     {
         var sessionId = Convert.FromHexString(name.AsSpan(SessionActor.PersistencePrefix.Length));
-        var child = Context.ActorOf(Props.Create(() => new SessionActor(sessionId, _deps)), name);
+        var child = Context.ActorOf(Props.Create(() => new SessionActor(sessionId, _deps, isNew)), name);
         Context.Watch(child);
         return child;
     }

@@ -49,8 +49,12 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private readonly SessionDependencies _deps;
     private SessionState _state = new();
 
-    public SessionActor(byte[] sessionId, SessionDependencies deps)
+    private bool _new;
+
+    /// <param name="isNew">A session the coordinator has just created (a fresh random id): nothing to recover.</param>
+    public SessionActor(byte[] sessionId, SessionDependencies deps, bool isNew = false)
     {
+        _new = isNew;
         _sessionId = sessionId;
         _deps = deps;
         PersistenceId = PersistencePrefix + Convert.ToHexStringLower(sessionId);
@@ -78,6 +82,16 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
+
+    /// <summary>A new session skips the snapshot load and the replay; the journal still confirms its stream is empty.</summary>
+    public override Recovery Recovery => _new ? Recovery.None : base.Recovery;
+
+    /// <summary>A restarted session recovers from the journal, however it was first created.</summary>
+    public override void AroundPostRestart(Exception cause, object message)
+    {
+        _new = false;
+        base.AroundPostRestart(cause, message);
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
