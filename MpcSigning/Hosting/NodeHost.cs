@@ -25,6 +25,7 @@ public sealed class NodeHost : IAsyncDisposable
 
     private readonly FileCertificateAuthority _ca;
     private readonly SqliteTransparencyLog _log;
+    private IDisposable? _dataLock;
 
     private NodeHost(NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
         SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
@@ -69,7 +70,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Starts the node the CLI embeds, from --config / --data-dir and the environment.</summary>
     public static Task<NodeHost> StartAsync(CliContext ctx) =>
-        StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable), DataDirectory.Open(ctx.DataDir), TimeProvider.System);
+        StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable)
+            with { LockWait = DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable) },
+            DataDirectory.Open(ctx.DataDir), TimeProvider.System);
 
     public static Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock) =>
         StartAsync(config, data, clock, wrapPipeline: null);
@@ -78,6 +81,8 @@ public sealed class NodeHost : IAsyncDisposable
     internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
         Func<ISigningPipeline, ISigningPipeline>? wrapPipeline)
     {
+        // One data directory, one node: held until DisposeAsync, released at once if the start fails before the end.
+        using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
                 "splitting roles across nodes needs attested links between them, which this build does not have yet");
@@ -104,13 +109,21 @@ public sealed class NodeHost : IAsyncDisposable
         var deps = new SessionDependencies(new SqliteSessionEventStore(db), authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock,
             config.Coordinator);
         var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
-        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement, coordinator, authn);
+        return new NodeHost(config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement, coordinator, authn)
+            { _dataLock = dataLock.Keep() };
     }
 
     public async ValueTask DisposeAsync()
     {
-        await System.TerminateAsync();
-        await _log.DisposeAsync();
-        _ca.Dispose();
+        try
+        {
+            await System.TerminateAsync();
+            await _log.DisposeAsync();
+            _ca.Dispose();
+        }
+        finally
+        {
+            _dataLock?.Dispose();
+        }
     }
 }
