@@ -56,7 +56,8 @@ public class FileLockTests
         var holder = FileLock.Acquire(LockPath, TimeSpan.Zero);
         var clock = Stopwatch.StartNew();
         Assert.ThrowsAsync<FileLockedException>(() => FileLock.AcquireAsync(LockPath, TimeSpan.FromMilliseconds(400)));
-        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)));
+        // It waited (the timer's clock is coarser than the Stopwatch's, hence the margin) rather than failing at once.
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(350)));
         holder.Dispose();
         // The given-up waiter's flock may still win the lock after this release; it must let go of it at once.
         using var next = await FileLock.AcquireAsync(LockPath, TimeSpan.FromSeconds(10));
