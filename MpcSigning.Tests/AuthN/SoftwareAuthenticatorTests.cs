@@ -43,7 +43,9 @@ public class SoftwareAuthenticatorTests
         Assert.That(File.GetUnixFileMode(a.FilePath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         a.GetAssertion(Challenge, RelyingParty.Default);
         Assert.That(File.GetUnixFileMode(a.FilePath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-        Assert.That(Directory.GetFiles(dir.Path), Has.Length.EqualTo(1), "no temporary file is left behind");
+        Assert.That(Directory.GetFiles(dir.Path), Is.EquivalentTo(new[] { a.FilePath, a.FilePath + ".lock" }),
+            "no temporary file is left behind, only the lock file");
+        Assert.That(File.GetUnixFileMode(a.FilePath + ".lock"), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
     [Test]
@@ -76,6 +78,40 @@ public class SoftwareAuthenticatorTests
         File.WriteAllText(a.FilePath, "{\"format\":\"mpcsign-software-authenticator/v1\",\"signCount\":-1}");
         var e = Assert.Throws<AuthNException>(() => SoftwareAuthenticator.Load(dir.Path, "alice@example.org"))!;
         Assert.That(e.Code, Is.EqualTo(AuthNError.AuthenticatorFileMalformed));
+    }
+
+    [Test]
+    public void GetAssertion_TwoLoadsOfOneFileUsedAtOnce_NeverSignTwoAssertionsWithTheSameCounter()
+    {
+        using var dir = new TempDir();
+        SoftwareAuthenticator.Create(dir.Path, "alice@example.org");
+        // Two loads of the same file, as two processes (or two commands in one process) would hold it.
+        var loads = new[] { SoftwareAuthenticator.Load(dir.Path, "alice@example.org"), SoftwareAuthenticator.Load(dir.Path, "alice@example.org") };
+        const int perThread = 15;
+        var counters = new System.Collections.Concurrent.ConcurrentBag<uint>();
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                var assertion = loads[t % 2].GetAssertion(Challenge, RelyingParty.Default);
+                counters.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(assertion.AuthenticatorData.Span[33..37]));
+            }
+        });
+        Assert.That(counters.Order().ToArray(), Is.EqualTo(Enumerable.Range(1, 4 * perThread).Select(i => (uint)i).ToArray()));
+        Assert.That(SoftwareAuthenticator.Load(dir.Path, "alice@example.org").SignCount, Is.EqualTo(4 * perThread));
+    }
+
+    [Test]
+    public void GetAssertion_WhileAnotherHolderHasTheLock_WaitsAndSignsOnceReleased()
+    {
+        using var dir = new TempDir();
+        var a = SoftwareAuthenticator.Create(dir.Path, "alice@example.org");
+        using var held = MpcSigning.Interop.FileLock.Acquire(a.FilePath + ".lock", TimeSpan.Zero);
+        var waiting = Task.Run(() => a.GetAssertion(Challenge, RelyingParty.Default));
+        Assert.That(waiting.Wait(TimeSpan.FromMilliseconds(500)), Is.False, "it waits while the lock is held");
+        held.Dispose();
+        Assert.That(waiting.Wait(TimeSpan.FromSeconds(10)), Is.True, "and signs once it is released");
+        Assert.That(a.SignCount, Is.EqualTo(1));
     }
 
     [Test]

@@ -17,14 +17,7 @@ public static class Mpcsign
     /// <summary>Runs mpcsign; fails the test (and kills the process) if it has not exited within <paramref name="limit"/>.</summary>
     public static Result RunWith((string Name, string Value)[] env, string dataDir, TimeSpan limit, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--data-dir");
-        psi.ArgumentList.Add(dataDir);
-        psi.Environment["MPCSIGN_ALLOW_SIMULATED_ATTESTATION"] = "true";
-        foreach (var (n, v) in env) psi.Environment[n] = v;
-        using var p = Process.Start(psi)!;
+        using var p = Process.Start(StartInfo(env, dataDir, args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(limit))
@@ -33,5 +26,18 @@ public static class Mpcsign
             Assert.Fail($"mpcsign {string.Join(' ', args)} did not finish within {limit.TotalSeconds} s");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary><c>dotnet mpcsign.dll ARGS --data-dir DIR</c>, output redirected, simulated attestation allowed.</summary>
+    public static ProcessStartInfo StartInfo((string Name, string Value)[] env, string dataDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("--data-dir");
+        psi.ArgumentList.Add(dataDir);
+        psi.Environment["MPCSIGN_ALLOW_SIMULATED_ATTESTATION"] = "true";
+        foreach (var (n, v) in env) psi.Environment[n] = v;
+        return psi;
     }
 }

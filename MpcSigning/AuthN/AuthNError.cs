@@ -84,4 +84,6 @@ public enum AuthNError
     AuthenticatorFileMalformed = 63,
     /// <summary>The signature counter would pass 2^32 - 1; the credential must be replaced.</summary>
     AuthenticatorCounterExhausted = 64,
+    /// <summary>Another process kept the authenticator's lock (held across read, increment and write) past the wait.</summary>
+    AuthenticatorBusy = 65,
 }

@@ -11,7 +11,7 @@ namespace MpcSigning.Cli;
 
 /// <summary>
 /// <c>mpcsign authn ...</c>: software authenticators, the participant registry, and making an approval.
-/// Errors print one line to stderr and return 1; usage errors are System.CommandLine's (exit 1 as well).
+/// Errors print one line to stderr and return 1 (2 for a bad setting); usage errors are System.CommandLine's (exit 1 as well).
 /// </summary>
 public static partial class AuthNCommands
 {
@@ -45,7 +45,7 @@ public static partial class AuthNCommands
         {
             var parsedRole = RoleNames.Parse(r.GetValue(role));
             var a = SoftwareAuthenticator.Load(r.GetValue(keyDir), r.GetValue(email)!);
-            var result = OpenRegistry(r, dataDirOption).Enroll(a.ToParticipant(r.GetValue(name)!, parsedRole));
+            var result = WithRegistry(r, dataDirOption, registry => registry.Enroll(a.ToParticipant(r.GetValue(name)!, parsedRole)));
             if (!result.Ok) throw new AuthNException(result.Code, result.Message);
             r.InvocationConfiguration.Output.WriteLine(result.Message);
         }));
@@ -53,7 +53,7 @@ public static partial class AuthNCommands
         var list = new Command("list", "List enrolled participants.");
         list.SetAction(r => Run(r, () =>
         {
-            foreach (var p in OpenRegistry(r, dataDirOption).List())
+            foreach (var p in WithRegistry(r, dataDirOption, registry => registry.List()))
                 r.InvocationConfiguration.Output.WriteLine($"{p.Email}\t{RoleNames.ToName(p.Role)}\t{p.Name}\tsignCount {p.SignCount}");
         }));
 
@@ -65,8 +65,12 @@ public static partial class AuthNCommands
         return root;
     }
 
-    private static SqliteParticipantRegistry OpenRegistry(ParseResult r, Option<string?> dataDirOption) =>
-        new(SqliteDatabase.Open(DataDirectory.Open(r.GetValue(dataDirOption)).File(DatabaseFileName)));
+    /// <summary>Uses the registry in the data directory while holding the directory's lock, as a node does.</summary>
+    private static T WithRegistry<T>(ParseResult r, Option<string?> dataDirOption, Func<SqliteParticipantRegistry, T> use)
+    {
+        var (data, held) = CliApp.OpenLocked(r, dataDirOption, r.InvocationConfiguration.Error);
+        using (held) return use(new SqliteParticipantRegistry(SqliteDatabase.Open(data.File(DatabaseFileName))));
+    }
 
     /// <summary>The one place AuthN CLI errors become a line on stderr and exit code 1.</summary>
     private static int Run(ParseResult r, Action action)
@@ -80,6 +84,11 @@ public static partial class AuthNCommands
         {
             r.InvocationConfiguration.Error.WriteLine($"mpcsign: {e.Message}");
             return 1;
+        }
+        catch (ConfigException e)
+        {
+            r.InvocationConfiguration.Error.WriteLine($"mpcsign: configuration error: {e.Message}");
+            return 2;
         }
     }
 }

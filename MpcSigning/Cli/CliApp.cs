@@ -31,6 +31,13 @@ public static class CliApp
         Recursive = true,
     };
 
+    public static readonly Option<int?> Wait = new("--wait")
+    {
+        Description = "Seconds to wait while another mpcsign process uses the data directory; 0 fails at once. " +
+            $"Default: {DataDirectory.LockWaitVariable}, else {(int)DataDirectory.DefaultLockWait.TotalSeconds}",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Show informational log events (the audit trail) on the console",
@@ -46,6 +53,7 @@ public static class CliApp
         root.Options.Add(DataDir);
         root.Options.Add(ConfigFile);
         root.Options.Add(LogJson);
+        root.Options.Add(Wait);
         root.Options.Add(Verbose);
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
@@ -61,7 +69,7 @@ public static class CliApp
         try
         {
             Sodium.EnsureInitialized();
-            var context = new CliContext(parse.GetValue(DataDir), parse.GetValue(ConfigFile), Console.Out, Console.Error);
+            var context = new CliContext(parse.GetValue(DataDir), parse.GetValue(ConfigFile), Console.Out, Console.Error, parse.GetValue(Wait));
             return body(context).GetAwaiter().GetResult();
         }
         catch (Exception e)
@@ -75,6 +83,19 @@ public static class CliApp
         {
             Log.CloseAndFlush();
         }
+    }
+
+    /// <summary>How long to wait for the data directory's lock: --wait, else MPCSIGN_LOCK_WAIT_SECONDS, else the default.</summary>
+    private static TimeSpan LockWait(ParseResult parse) => DataDirectory.LockWait(parse.GetValue(Wait), Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// For commands that open the data directory without starting a node (tlog, authn enroll/list): opens and locks it as
+    /// a node does, so they never read or write it while a node in another process has it.
+    /// </summary>
+    internal static (DataDirectory Data, IDisposable Lock) OpenLocked(ParseResult parse, Option<string?> dataDirOption, TextWriter status)
+    {
+        var data = DataDirectory.Open(parse.GetValue(dataDirOption));
+        return (data, data.LockAsync(LockWait(parse), status).GetAwaiter().GetResult());
     }
 
     private static void ConfigureLogging(string? jsonFile, bool verbose)
@@ -94,4 +115,5 @@ public static class CliApp
 }
 
 /// <summary>What a command body gets: where the node lives and where to write.</summary>
-public sealed record CliContext(string? DataDir, string? ConfigFile, TextWriter Out, TextWriter Error);
+/// <param name="WaitSeconds">--wait: how long the node's start waits while another process uses the data directory.</param>
+public sealed record CliContext(string? DataDir, string? ConfigFile, TextWriter Out, TextWriter Error, int? WaitSeconds);

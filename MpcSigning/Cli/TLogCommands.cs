@@ -25,13 +25,20 @@ public static partial class TLogCommands
         return tlog;
     }
 
-    /// <summary>Runs a command body against the local log; any failure is one line on stderr and exit code 1.</summary>
+    /// <summary>
+    /// Runs a command body against the local log, holding the data directory's lock as a node does; any failure is one
+    /// line on stderr and exit code 1 (2 for a bad argument or setting).
+    /// </summary>
     private static int WithLog(ParseResult pr, Option<string?> dataDirOption, Func<SqliteTransparencyLog, Task<int>> body) =>
         Guard(() =>
         {
-            var log = SqliteTransparencyLog.Open(DataDirectory.Open(pr.GetValue(dataDirOption)));
-            try { return body(log).GetAwaiter().GetResult(); }
-            finally { log.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            var (data, held) = CliApp.OpenLocked(pr, dataDirOption, Console.Error);
+            using (held)
+            {
+                var log = SqliteTransparencyLog.Open(data);
+                try { return body(log).GetAwaiter().GetResult(); }
+                finally { log.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            }
         });
 
     private static int Guard(Func<int> action)
@@ -41,11 +48,12 @@ public static partial class TLogCommands
             return action();
         }
         catch (Exception e) when (e is TLogException or IOException or Interop.SodiumUnavailableException or JsonException
-                                      or FormatException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+                                      or FormatException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException
+                                      or ConfigException)
         {
-            var code = e is TLogException t ? "tlog." + t.Code : "tlog.error";
+            var code = e is TLogException t ? "tlog." + t.Code : e is ConfigException ? "tlog.config" : "tlog.error";
             Console.Error.WriteLine($"error ({code}): {e.Message}");
-            return e is TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } ? 2 : 1;
+            return e is TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } or ConfigException ? 2 : 1;
         }
     }
 

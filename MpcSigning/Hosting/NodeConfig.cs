@@ -29,6 +29,12 @@ public sealed record NodeConfig(
 {
     public static readonly string[] AllRoles = ["coordinator", "authn", "signer", "ca", "tlog"];
 
+    /// <summary>
+    /// How long the node's start waits while another process holds its data directory (0: fail at once). The CLI sets it
+    /// from --wait or MPCSIGN_LOCK_WAIT_SECONDS (<see cref="DataDirectory.LockWait"/>).
+    /// </summary>
+    public TimeSpan LockWait { get; init; }
+
     public static string DefaultFile => Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json");
 
     /// <summary>Loads the file (default config/mpcsign.json beside the binary) and applies environment overrides.</summary>

@@ -33,6 +33,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly IHost _host;
     private readonly FileCertificateAuthority _ca;
     private readonly SqliteTransparencyLog _log;
+    private IDisposable? _dataLock;
 
     private NodeHost(IHost host, NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
         SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
@@ -78,7 +79,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Starts the node the CLI embeds, from --config / --data-dir and the environment.</summary>
     public static Task<NodeHost> StartAsync(CliContext ctx) =>
-        StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable), DataDirectory.Open(ctx.DataDir), TimeProvider.System);
+        StartAsync(NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable)
+            with { LockWait = DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable) },
+            DataDirectory.Open(ctx.DataDir), TimeProvider.System);
 
     public static Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock) =>
         StartAsync(config, data, clock, wrapPipeline: null);
@@ -88,6 +91,8 @@ public sealed class NodeHost : IAsyncDisposable
     internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
         Func<ISigningPipeline, ISigningPipeline>? wrapPipeline, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
+        // One data directory, one node: held until DisposeAsync, released at once if the start fails before the end.
+        using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
                 "splitting roles across nodes needs attested links between them, which this build does not have yet");
@@ -143,6 +148,7 @@ public sealed class NodeHost : IAsyncDisposable
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
             await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
+            node._dataLock = dataLock.Keep();
             return node;
         }
         catch
@@ -175,7 +181,17 @@ public sealed class NodeHost : IAsyncDisposable
         }));
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(_host, _log, _ca);
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync(_host, _log, _ca);
+        }
+        finally
+        {
+            _dataLock?.Dispose();
+        }
+    }
 
     private static async Task StopAsync(IHost host, SqliteTransparencyLog log, FileCertificateAuthority ca)
     {

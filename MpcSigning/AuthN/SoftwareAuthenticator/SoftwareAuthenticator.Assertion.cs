@@ -20,14 +20,16 @@ public sealed partial class SoftwareAuthenticator
     /// <summary>
     /// Answers <c>navigator.credentials.get</c> for <paramref name="challenge"/> on <paramref name="rp"/> (origin: its
     /// first allowed origin). The counter is incremented and saved before the signature is made, so a crash can
-    /// skip a value but never sign two assertions with the same one.
+    /// skip a value but never sign two assertions with the same one; the authenticator's cross-process lock is held
+    /// from reading the counter to saving it, so neither can two processes, or two instances in one process.
     /// </summary>
-    /// <exception cref="AuthNException">The file became unreadable, insecure, or the counter is exhausted.</exception>
+    /// <exception cref="AuthNException">The file became unreadable, insecure, the counter is exhausted, or another
+    /// process held the authenticator too long.</exception>
     public Assertion GetAssertion(byte[] challenge, RelyingParty rp)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(rp);
-        lock (_gate)
+        using (LockFile(FilePath))
         {
             var file = ReadChecked(FilePath);
             try

@@ -1,4 +1,5 @@
 using System.Text;
+using MpcSigning.Interop;
 
 namespace MpcSigning.AuthN.Software;
 
@@ -31,6 +32,31 @@ public sealed partial class SoftwareAuthenticator
         if (createDirectory)
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return Path.Combine(dir, FileNameFor(email));
+    }
+
+    /// <summary>How long an assertion waits for another process using the same authenticator (each holds it for milliseconds).</summary>
+    internal static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The authenticator's exclusive lock across processes: flock on <c>&lt;file&gt;.lock</c> beside it (mode 0600), held
+    /// while its counter is read, incremented and written, or while it is created.
+    /// </summary>
+    private static FileLock LockFile(string path)
+    {
+        try
+        {
+            return FileLock.Acquire(path + ".lock", LockWait);
+        }
+        catch (FileLockedException e)
+        {
+            throw new AuthNException(AuthNError.AuthenticatorBusy,
+                $"software authenticator '{path}' is in use by {e.Holder}, still after {LockWait.TotalSeconds:0} s; retry when it has finished.", e);
+        }
+        catch (IOException e)
+        {
+            throw new AuthNException(AuthNError.AuthenticatorMissing,
+                $"cannot lock software authenticator '{path}': {e.Message}. Check that the directory exists and that you own it.", e);
+        }
     }
 
     /// <summary>Reads the file after checking it exists and that neither group nor others can access it.</summary>

@@ -14,10 +14,13 @@ namespace MpcSigning.AuthN.Software;
 /// signature, and wipes the PKCS#8 bytes in <c>finally</c>. It cannot live in libsodium guarded memory: the ECDsa
 /// key is held by OpenSSL, outside our control, for the lifetime of the ECDsa object, which is therefore short.
 /// </para>
+/// <para>
+/// The counter is read, incremented and written under an exclusive flock on <c>&lt;file&gt;.lock</c> beside the file
+/// (<see cref="LockFile"/>), which excludes other processes and other instances in this one alike.
+/// </para>
 /// </summary>
 public sealed partial class SoftwareAuthenticator
 {
-    private readonly object _gate = new();
     private readonly byte[] _credentialId;
     private readonly byte[] _publicKeySpki;
 
@@ -63,6 +66,7 @@ public sealed partial class SoftwareAuthenticator
     public static SoftwareAuthenticator Create(string? directory, string email)
     {
         var path = PathFor(directory, email, createDirectory: true);
+        using var held = LockFile(path);
         if (File.Exists(path))
             throw new AuthNException(AuthNError.AuthenticatorExists,
                 $"a software authenticator already exists at '{path}'; load it, or move it away to create a new one " +
