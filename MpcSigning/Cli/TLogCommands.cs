@@ -25,7 +25,7 @@ public static partial class TLogCommands
         return tlog;
     }
 
-    /// <summary>Runs a command body against the local log; any failure is one line on stderr and exit code 1.</summary>
+    /// <summary>Runs a command body against the local log; any failure is one line on stderr and exit code 1 (3 without libsodium).</summary>
     private static int WithLog(ParseResult pr, Option<string?> dataDirOption, Func<SqliteTransparencyLog, Task<int>> body) =>
         Guard(() =>
         {
@@ -45,7 +45,12 @@ public static partial class TLogCommands
         {
             var code = e is TLogException t ? "tlog." + t.Code : "tlog.error";
             Console.Error.WriteLine($"error ({code}): {e.Message}");
-            return e is TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } ? 2 : 1;
+            return e switch
+            {
+                TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } => 2,
+                Interop.SodiumUnavailableException => CliErrors.MissingLibrary,
+                _ => 1,
+            };
         }
     }
 
