@@ -31,12 +31,11 @@ public class CaBundleBenchmarks
         _anchors = [_ca.Certificate];
         _now = DateTimeOffset.UtcNow;
         _digest = Hashes.Sha256("artifact"u8);
-        var (sk, pk) = Ed25519.GenerateKeyPair();
-        using (sk)
+        using (var sk = Ed25519.GenerateKey())
         {
             _request = new CodeSigningRequest
             {
-                Ed25519PublicKey = pk, SessionId = new byte[16], ArtifactDigest = _digest, EnclaveMeasurement = new byte[48],
+                Ed25519PublicKey = Ed25519.PublicKeyOf(sk), SessionId = new byte[16], ArtifactDigest = _digest, EnclaveMeasurement = new byte[48],
                 Approvers = [("alice@example.com", ApproverRoles.Engineer), ("bob@example.com", ApproverRoles.Steward)],
             };
             var statement = InTotoStatement.ForArtifact("artifact.bin", new QuorumApprovalPredicate

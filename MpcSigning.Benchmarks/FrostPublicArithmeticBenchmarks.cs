@@ -1,22 +1,23 @@
 using BenchmarkDotNet.Attributes;
+using MpcSigning.Crypto;
 using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
+using Key = NSec.Cryptography.Key;
 
 namespace MpcSigning.Benchmarks;
 
 /// <summary>
-/// The managed variable-time edwards25519 arithmetic FROST uses on public values, next to one libsodium
-/// Ed25519 sign and the libsodium calls it replaces (see FrostPrimitiveBenchmarks).
+/// The managed variable-time edwards25519 arithmetic FROST uses on public values, next to one Ed25519
+/// sign (NSec) and the libsodium calls it replaces (see FrostPrimitiveBenchmarks).
 /// </summary>
 public class FrostPublicArithmeticBenchmarks
 {
     private readonly byte[] _scalar = new byte[32];
     private readonly byte[] _other = new byte[32];
     private readonly byte[] _encoded = new byte[32];
-    private readonly byte[] _sk = new byte[64];
-    private readonly byte[] _pk = new byte[32];
-    private readonly byte[] _sig = new byte[64];
+    private readonly byte[] _product = new byte[32];
     private readonly byte[] _message = new byte[256];
+    private Key _key = null!;
     private PublicPoint _point;
     private PublicPoint _second;
     private byte[][] _scalars = [];
@@ -30,14 +31,17 @@ public class FrostPublicArithmeticBenchmarks
         Sodium.ScalarMultBase(_encoded, _scalar);
         PublicPoint.TryDecodeValidated(_encoded, out _point);
         _second = PublicPoint.Base.Multiply(_other);
-        Sodium.Ed25519KeyPair(_pk, _sk);
+        _key = Ed25519.GenerateKey();
         _scalars = [_scalar, _other];
         _points = [_point, _second];
     }
 
-    [Benchmark(Baseline = true)] public void Ed25519Sign() => Sodium.Ed25519Sign(_sig, _message, _sk);
+    [GlobalCleanup]
+    public void Cleanup() => _key.Dispose();
+
+    [Benchmark(Baseline = true)] public byte[] Ed25519Sign() => Ed25519.Sign(_key, _message);
     [Benchmark] public bool LibsodiumIsValidPoint() => Sodium.IsValidPoint(_encoded);
-    [Benchmark] public bool LibsodiumScalarMult() => Sodium.ScalarMult(_sig.AsSpan(0, 32), _scalar, _encoded);
+    [Benchmark] public bool LibsodiumScalarMult() => Sodium.ScalarMult(_product, _scalar, _encoded);
     [Benchmark] public bool Decode() => PublicPoint.TryDecode(_encoded, out _);
     [Benchmark] public bool DecodeValidated() => PublicPoint.TryDecodeValidated(_encoded, out _);
     [Benchmark] public byte[] Encode() => _point.Encode();

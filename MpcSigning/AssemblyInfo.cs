@@ -1,4 +1,4 @@
 using System.Runtime.Versioning;
 
-// mpcsign runs on Linux only: libsodium from the OS, SEV-SNP guest devices, owner-only file modes.
+// mpcsign runs on Linux only: the bundled linux-x64 libsodium, SEV-SNP guest devices, owner-only file modes.
 [assembly: SupportedOSPlatform("linux")]

@@ -61,8 +61,7 @@ public class BundleChecksTests
     [Test]
     public void VerifySignature_SignatureByAnotherKey_Fails()
     {
-        var (sk, _) = Ed25519.GenerateKeyPair();
-        using (sk)
+        using (var sk = Ed25519.GenerateKey())
         {
             var bad = WithSignature(Ed25519.Sign(sk, _session.Bundle.DsseEnvelope.Pae()));
             Assert.That(BundleChecks.VerifySignature(bad).Code, Is.EqualTo(BundleErrorCode.SignatureInvalid));

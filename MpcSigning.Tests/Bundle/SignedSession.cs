@@ -30,10 +30,9 @@ internal sealed class SignedSession : IDisposable
     public SignedSession()
     {
         Ca = FileCertificateAuthority.LoadOrCreate(_dir.Path, new CaOptions());
-        var (sk, pk) = Ed25519.GenerateKeyPair();
-        using (sk)
+        using (var sk = Ed25519.GenerateKey())
         {
-            LeafDer = Ca.IssueCodeSigningCertificate(TestRequests.For(pk) with { ArtifactDigest = ArtifactSha256 }, IssuedAt);
+            LeafDer = Ca.IssueCodeSigningCertificate(TestRequests.For(Ed25519.PublicKeyOf(sk)) with { ArtifactDigest = ArtifactSha256 }, IssuedAt);
             Statement = InTotoStatement.ForArtifact("artifact.bin", Predicate());
             var payload = Statement.ToJson();
             var sig = Ed25519.Sign(sk, Dsse.Pae(Dsse.InTotoPayloadType, payload));

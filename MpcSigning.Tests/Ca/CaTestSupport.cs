@@ -36,9 +36,8 @@ internal static class TestRequests
     /// <summary>A request for a fresh key; the secret key is disposed at once, as only the public key is certified.</summary>
     public static CodeSigningRequest ForFreshKey()
     {
-        var (sk, pk) = Ed25519.GenerateKeyPair();
-        sk.Dispose();
-        return For(pk);
+        using var key = Ed25519.GenerateKey();
+        return For(Ed25519.PublicKeyOf(key));
     }
 }
 

@@ -1,5 +1,7 @@
 using MpcSigning.Crypto;
 using MpcSigning.Interop;
+using KeyBlobFormat = NSec.Cryptography.KeyBlobFormat;
+using KeyExportPolicies = NSec.Cryptography.KeyExportPolicies;
 
 namespace MpcSigning.Tests.Crypto;
 
@@ -14,9 +16,9 @@ public class SodiumTests
     [Test]
     public void Ed25519_Rfc8032Test1_ReproducesPublicKeyAndSignature()
     {
-        var (sk, pk) = Ed25519.FromSeed(Convert.FromHexString(Rfc8032Seed));
-        using (sk)
+        using (var sk = Ed25519.FromSeed(Convert.FromHexString(Rfc8032Seed)))
         {
+            var pk = Ed25519.PublicKeyOf(sk);
             Assert.That(Convert.ToHexStringLower(pk), Is.EqualTo(Rfc8032Public));
             var sig = Ed25519.Sign(sk, ReadOnlySpan<byte>.Empty);
             Assert.That(Convert.ToHexStringLower(sig), Is.EqualTo(Rfc8032Signature));
@@ -27,9 +29,63 @@ public class SodiumTests
     }
 
     [Test]
+    public void Ed25519_PrivateKey_CannotBeExported()
+    {
+        using var key = Ed25519.GenerateKey();
+        Assert.That(key.ExportPolicy, Is.EqualTo(KeyExportPolicies.None));
+        Assert.Throws<InvalidOperationException>(() => key.Export(KeyBlobFormat.RawPrivateKey));
+        Assert.Throws<InvalidOperationException>(() => key.Export(KeyBlobFormat.PkixPrivateKey));
+    }
+
+    [Test]
+    public void Ed25519_FromSeed_WrongLength_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => Ed25519.FromSeed(new byte[31]));
+
+    [Test]
+    public void Ed25519_Verify_MalformedKeyOrSignature_ReturnsFalse()
+    {
+        using var key = Ed25519.FromSeed(Convert.FromHexString(Rfc8032Seed));
+        var pk = Ed25519.PublicKeyOf(key);
+        var sig = Convert.FromHexString(Rfc8032Signature);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Ed25519.Verify(pk, ReadOnlySpan<byte>.Empty, sig), Is.True);
+            Assert.That(Ed25519.Verify(pk[..31], ReadOnlySpan<byte>.Empty, sig), Is.False);
+            Assert.That(Ed25519.Verify(pk, ReadOnlySpan<byte>.Empty, sig[..63]), Is.False);
+            Assert.That(Ed25519.Verify([], ReadOnlySpan<byte>.Empty, []), Is.False);
+        });
+    }
+
+    [Test]
     public void Sha256_Abc_MatchesFips180Vector() =>
         Assert.That(Convert.ToHexStringLower(Hashes.Sha256("abc"u8)),
             Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+
+    [Test]
+    public void Sha512_Abc_MatchesFips180Vector() =>
+        Assert.That(Convert.ToHexStringLower(Hashes.Sha512("abc"u8)),
+            Is.EqualTo("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a" +
+                       "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
+
+    [Test]
+    public void Sha256_IntoSpan_EqualsAllocatingForm()
+    {
+        var digest = new byte[Hashes.Sha256Size];
+        Hashes.Sha256("abc"u8, digest);
+        Assert.That(digest, Is.EqualTo(Hashes.Sha256("abc"u8)));
+    }
+
+    [Test]
+    public void FixedTimeEquals_LengthsAndContents()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Hashes.FixedTimeEquals([1, 2, 3], [1, 2, 3]), Is.True);
+            Assert.That(Hashes.FixedTimeEquals([1, 2, 3], [1, 2, 4]), Is.False);
+            Assert.That(Hashes.FixedTimeEquals([1, 2, 3], [1, 2]), Is.False);
+            Assert.That(Hashes.FixedTimeEquals([], []), Is.True);
+        });
+    }
 
     [Test]
     public void Sha512_Parts_EqualsSha512OfConcatenation() =>

@@ -37,7 +37,7 @@ public sealed record CodeSigningRequest
     /// <summary>Throws <see cref="CaException"/> naming the first field that is wrong.</summary>
     public void Validate()
     {
-        if (Ed25519PublicKey is not { Length: Sodium.Ed25519PublicKeyBytes } || !Sodium.IsValidPoint(Ed25519PublicKey))
+        if (Ed25519PublicKey is not { Length: Crypto.Ed25519.PublicKeySize } || !Sodium.IsValidPoint(Ed25519PublicKey))
             throw new CaException(CaErrorCode.InvalidPublicKey,
                 $"session public key must be a 32-byte Ed25519 point of prime order; got {Ed25519PublicKey?.Length ?? 0} bytes that are not.");
         if (SessionId is not { Length: SessionIdSize })

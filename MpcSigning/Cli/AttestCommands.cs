@@ -6,7 +6,7 @@ using MpcSigning.Attestation.Verification;
 
 namespace MpcSigning.Cli;
 
-/// <summary>`mpcsign attest report|verify|policy-hash`. Errors print one line to stderr and exit 2; a rejected report exits 1.</summary>
+/// <summary>`mpcsign attest report|verify|policy-hash`. Errors print one line to stderr and exit 2 (3 without libsodium); a rejected report exits 1.</summary>
 public static partial class AttestCommands
 {
     public static Command Build(Option<string?> dataDirOption)
@@ -74,10 +74,11 @@ public static partial class AttestCommands
     internal static int Run(ParseResult pr, Func<int> action)
     {
         try { return action(); }
-        catch (Exception e) when (e is AttestationException or IOException or FormatException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception e) when (e is AttestationException or IOException or FormatException or UnauthorizedAccessException or CryptographicException
+                                      or Interop.SodiumUnavailableException)
         {
             pr.InvocationConfiguration.Error.WriteLine("mpcsign attest: " + e.Message);
-            return 2;
+            return e is Interop.SodiumUnavailableException ? CliErrors.MissingLibrary : 2;
         }
     }
 

@@ -80,10 +80,11 @@ public static partial class AuthNCommands
             action();
             return 0;
         }
-        catch (Exception e) when (e is AuthNException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is AuthNException or IOException or UnauthorizedAccessException or FormatException
+                                      or Interop.SodiumUnavailableException)
         {
             r.InvocationConfiguration.Error.WriteLine($"mpcsign: {e.Message}");
-            return 1;
+            return e is Interop.SodiumUnavailableException ? CliErrors.MissingLibrary : 1;
         }
         catch (ConfigException e)
         {

@@ -27,7 +27,7 @@ public static partial class TLogCommands
 
     /// <summary>
     /// Runs a command body against the local log, holding the data directory's lock as a node does; any failure is one
-    /// line on stderr and exit code 1 (2 for a bad argument or setting).
+    /// line on stderr and exit code 1 (2 for a bad argument or setting, 3 without libsodium).
     /// </summary>
     private static int WithLog(ParseResult pr, Option<string?> dataDirOption, Func<SqliteTransparencyLog, Task<int>> body) =>
         Guard(() =>
@@ -53,7 +53,12 @@ public static partial class TLogCommands
         {
             var code = e is TLogException t ? "tlog." + t.Code : e is ConfigException ? "tlog.config" : "tlog.error";
             Console.Error.WriteLine($"error ({code}): {e.Message}");
-            return e is TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } or ConfigException ? 2 : 1;
+            return e switch
+            {
+                TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } or ConfigException => 2,
+                Interop.SodiumUnavailableException => CliErrors.MissingLibrary,
+                _ => 1,
+            };
         }
     }
 

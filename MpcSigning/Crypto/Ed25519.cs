@@ -1,40 +1,57 @@
-using MpcSigning.Interop;
+using NSec.Cryptography;
 
 namespace MpcSigning.Crypto;
 
-/// <summary>Plain RFC 8032 Ed25519 through libsodium. The private key lives only in guarded memory.</summary>
+/// <summary>
+/// Plain RFC 8032 Ed25519 through NSec. A private key is an NSec <see cref="Key"/>: it lives in libsodium's
+/// guarded memory and cannot be exported (<see cref="KeyExportPolicies.None"/>); dispose it to wipe it.
+/// </summary>
 public static class Ed25519
 {
-    public const int PublicKeySize = Sodium.Ed25519PublicKeyBytes;
-    public const int SignatureSize = Sodium.Ed25519SignatureBytes;
+    public const int PublicKeySize = 32;
+    public const int SignatureSize = 64;
+    public const int SeedSize = 32;
 
-    /// <summary>A fresh key pair; the 64-byte libsodium secret key (seed || public key) is in guarded memory.</summary>
-    public static (SecretBytes SecretKey, byte[] PublicKey) GenerateKeyPair()
+    private static SignatureAlgorithm Algorithm => SignatureAlgorithm.Ed25519;
+
+    /// <summary>A fresh private key from libsodium's CSPRNG.</summary>
+    public static Key GenerateKey()
     {
-        var sk = SecretBytes.Allocate(Sodium.Ed25519SecretKeyBytes);
-        var pk = new byte[PublicKeySize];
-        Sodium.Ed25519KeyPair(pk, sk.Span);
-        return (sk, pk);
+        Interop.Sodium.EnsureInitialized();
+        var notExportable = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None };
+        return Key.Create(Algorithm, in notExportable);
     }
 
-    /// <summary>The key pair for a 32-byte RFC 8032 seed (the "private key" of RFC 8032 and of PKCS#8).</summary>
-    public static (SecretBytes SecretKey, byte[] PublicKey) FromSeed(ReadOnlySpan<byte> seed)
+    /// <summary>The private key for a 32-byte RFC 8032 seed (the "private key" of RFC 8032 and of PKCS#8).</summary>
+    public static Key FromSeed(ReadOnlySpan<byte> seed)
     {
-        var sk = SecretBytes.Allocate(Sodium.Ed25519SecretKeyBytes);
-        var pk = new byte[PublicKeySize];
-        Sodium.Ed25519SeedKeyPair(pk, sk.Span, seed);
-        return (sk, pk);
+        if (seed.Length != SeedSize) throw new ArgumentException("an Ed25519 seed is 32 bytes", nameof(seed));
+        Interop.Sodium.EnsureInitialized();
+        var notExportable = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None };
+        return Key.Import(Algorithm, seed, KeyBlobFormat.RawPrivateKey, in notExportable);
     }
 
-    public static byte[] Sign(SecretBytes secretKey, ReadOnlySpan<byte> message)
+    /// <summary>The 32-byte RFC 8032 public key of <paramref name="key"/>.</summary>
+    public static byte[] PublicKeyOf(Key key)
     {
-        ArgumentNullException.ThrowIfNull(secretKey);
-        var sig = new byte[SignatureSize];
-        Sodium.Ed25519Sign(sig, message, secretKey.ReadOnlySpan);
-        return sig;
+        ArgumentNullException.ThrowIfNull(key);
+        return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
-    /// <summary>Never throws for a bad signature or key: returns false.</summary>
-    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
-        Sodium.Ed25519Verify(signature, message, publicKey);
+    public static byte[] Sign(Key key, ReadOnlySpan<byte> message)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Algorithm.Sign(key, message);
+    }
+
+    /// <summary>
+    /// RFC 8032 verification by libsodium (which rejects small-order and non-canonical encodings). Never throws
+    /// for a bad signature or key: returns false.
+    /// </summary>
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize) return false;
+        Interop.Sodium.EnsureInitialized();
+        return PublicKey.TryImport(Algorithm, publicKey, KeyBlobFormat.RawPublicKey, out var key) && Algorithm.Verify(key!, message, signature);
+    }
 }

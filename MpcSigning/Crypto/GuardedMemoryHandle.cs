@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using MpcSigning.Interop;
 
 namespace MpcSigning.Crypto;
@@ -26,7 +27,7 @@ internal sealed class GuardedMemoryHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        Sodium.MemZero(Sodium.GuardedSpan(handle, Length));
+        CryptographicOperations.ZeroMemory(Sodium.GuardedSpan(handle, Length));
         Sodium.GuardedFree(handle);
         return true;
     }

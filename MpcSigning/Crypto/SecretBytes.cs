@@ -3,8 +3,9 @@ using MpcSigning.Interop;
 namespace MpcSigning.Crypto;
 
 /// <summary>
-/// Secret material (private keys, key shares, nonces) in libsodium guarded memory. Zeroed and freed on
-/// <see cref="Dispose"/>; never prints its contents. Copy secrets out of it only into other SecretBytes.
+/// Secret material (FROST key shares, coefficients and nonces; key bytes on their way to or from an owner-only
+/// file) in libsodium guarded memory. Zeroed and freed on <see cref="Dispose"/>; never prints its contents. Copy
+/// secrets out of it only into other SecretBytes. Ed25519 private keys are NSec keys instead (<see cref="Ed25519"/>).
 /// </summary>
 public sealed class SecretBytes : IDisposable
 {

@@ -1,59 +1,43 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
+using NSec.Cryptography;
 
 namespace MpcSigning.Interop;
 
 /// <summary>
-/// Every libsodium function mpcsign uses, and nothing else. This is the only file that binds
+/// The libsodium functions mpcsign needs that NSec.Cryptography does not expose, and nothing else. Ed25519
+/// keys, signatures and SHA-256/512 go through NSec (<see cref="Crypto.Ed25519"/>, <see cref="Crypto.Hashes"/>);
+/// fixed-time comparison and zeroing are .NET's CryptographicOperations. This is the only file that binds
 /// libsodium; callers go through the span-based wrappers at the bottom, never the raw externs.
+///
+/// The library is the one NSec loads: libsodium 1.0.22 from the NuGet package "libsodium", shipped with the
+/// application (runtimes/linux-x64/native/libsodium.so, or beside the application when published for
+/// linux-x64). There is no resolver of our own: the name "libsodium" goes through the same probing as NSec's
+/// own imports, and <see cref="EnsureInitialized"/> checks that both reached the same, initialized copy.
 ///
 /// Bound (sodium.h, by header):
 ///   core.h              sodium_init
-///   randombytes.h       randombytes_buf
-///   utils.h             sodium_memzero, sodium_memcmp, sodium_malloc, sodium_free
-///   crypto_sign_ed25519.h  crypto_sign_ed25519_keypair, _seed_keypair, _detached, _verify_detached, _sk_to_pk
-///   crypto_hash_sha256.h / crypto_hash_sha512.h  one-shot hashes, and SHA-512 init/update/final
-///   crypto_core_ed25519.h  is_valid_point, add, sub, from_uniform, scalar_{random,invert,negate,
-///                          complement,add,sub,mul,reduce}
+///   version.h           sodium_version_string
+///   randombytes.h       randombytes_buf (NSec 26.4.0 has no public random generator)
+///   utils.h             sodium_malloc, sodium_free (guarded memory for FROST shares and nonces)
+///   crypto_core_ed25519.h  is_valid_point, add, sub, scalar_{random,invert,negate,add,sub,mul,reduce}
 ///   crypto_scalarmult_ed25519.h  crypto_scalarmult_ed25519_noclamp, _base_noclamp
 /// </summary>
 internal static unsafe class Sodium
 {
+    /// <summary>The name NSec imports too; the runtime's probing maps both to the bundled libsodium.so.</summary>
     private const string Library = "libsodium";
 
-    // Debian 12 ships libsodium.so.23 (1.0.18); newer distributions ship .so.26.
-    private static readonly string[] Candidates = { "libsodium.so.26", "libsodium.so.23", "libsodium" };
-
-    public const int Ed25519PublicKeyBytes = 32;
-    public const int Ed25519SecretKeyBytes = 64;
-    public const int Ed25519SeedBytes = 32;
-    public const int Ed25519SignatureBytes = 64;
-    public const int Sha256Bytes = 32;
-    public const int Sha512Bytes = 64;
     public const int PointBytes = 32;
     public const int ScalarBytes = 32;
     public const int NonReducedScalarBytes = 64;
-    public const int Sha512StateBytes = 208;
 
     private static readonly object Gate = new();
     private static bool _initialized;
 
-    static Sodium()
-    {
-        NativeLibrary.SetDllImportResolver(typeof(Sodium).Assembly, Resolve);
-    }
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        if (name != Library) return IntPtr.Zero;
-        foreach (var candidate in Candidates)
-        {
-            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
-        }
-        return IntPtr.Zero;
-    }
-
-    /// <summary>Loads libsodium and calls sodium_init once. Throws <see cref="SodiumUnavailableException"/> if it cannot.</summary>
+    /// <summary>
+    /// Loads and initializes the bundled libsodium through NSec, then checks that these bindings reach the same
+    /// copy. Throws <see cref="SodiumUnavailableException"/> if the library is missing or is not that copy.
+    /// </summary>
     public static void EnsureInitialized()
     {
         if (Volatile.Read(ref _initialized)) return;
@@ -63,49 +47,52 @@ internal static unsafe class Sodium
             int rc;
             try
             {
+                // Any NSec algorithm runs NSec's initialization: it loads libsodium, checks its version
+                // against the one NSec was built for, and calls sodium_init().
+                _ = SignatureAlgorithm.Ed25519;
                 rc = sodium_init();
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            catch (Exception e) when (e is PlatformNotSupportedException or DllNotFoundException or BadImageFormatException
+                                          or EntryPointNotFoundException)
             {
                 throw new SodiumUnavailableException(
-                    "libsodium could not be loaded (tried " + string.Join(", ", Candidates) +
-                    "): install it with 'apt-get install libsodium23' on Debian/Ubuntu.", e);
+                    "the bundled native library libsodium.so was not found beside the application or in " +
+                    $"runtimes/linux-x64/native under {AppContext.BaseDirectory}; rebuild or republish mpcsign " +
+                    "(dotnet build, or dotnet publish -r linux-x64).", e);
             }
-            // 0 = initialized now, 1 = already initialized; -1 = failure.
-            if (rc < 0) throw new SodiumUnavailableException("libsodium was found but sodium_init() failed.", null);
-            _initialized = true;
+            catch (InvalidOperationException e)
+            {
+                // NSec refuses a libsodium whose version it was not built for.
+                throw new SodiumUnavailableException(
+                    $"the libsodium that was loaded is not the bundled one ({e.Message}); rebuild or republish mpcsign.", e);
+            }
+            // 1 = already initialized, by NSec, in the same library. 0 would mean these imports reached a second
+            // copy that NSec never initialized.
+            if (rc != 1)
+                throw new SodiumUnavailableException(
+                    $"mpcsign's libsodium bindings reached a different copy of libsodium ({Version}, sodium_init() = {rc}) " +
+                    "than NSec; remove any LD_PRELOAD or LD_LIBRARY_PATH libsodium and rebuild or republish mpcsign.", null);
+            Volatile.Write(ref _initialized, true);
         }
     }
+
+    /// <summary>The loaded library's version string, e.g. "1.0.22".</summary>
+    public static string Version => Marshal.PtrToStringAnsi(sodium_version_string()) ?? "";
 
     // ---- raw bindings -------------------------------------------------------------------------
 
     [DllImport(Library)] private static extern int sodium_init();
+    [DllImport(Library)] private static extern IntPtr sodium_version_string();
     [DllImport(Library)] private static extern void randombytes_buf(byte* buf, nuint size);
-    [DllImport(Library)] private static extern void sodium_memzero(byte* pnt, nuint len);
-    [DllImport(Library)] private static extern int sodium_memcmp(byte* b1, byte* b2, nuint len);
     [DllImport(Library)] private static extern IntPtr sodium_malloc(nuint size);
     [DllImport(Library)] private static extern void sodium_free(IntPtr ptr);
-
-    [DllImport(Library)] private static extern int crypto_sign_ed25519_keypair(byte* pk, byte* sk);
-    [DllImport(Library)] private static extern int crypto_sign_ed25519_seed_keypair(byte* pk, byte* sk, byte* seed);
-    [DllImport(Library)] private static extern int crypto_sign_ed25519_detached(byte* sig, ulong* siglen, byte* m, ulong mlen, byte* sk);
-    [DllImport(Library)] private static extern int crypto_sign_ed25519_verify_detached(byte* sig, byte* m, ulong mlen, byte* pk);
-    [DllImport(Library)] private static extern int crypto_sign_ed25519_sk_to_pk(byte* pk, byte* sk);
-
-    [DllImport(Library)] private static extern int crypto_hash_sha256(byte* @out, byte* @in, ulong inlen);
-    [DllImport(Library)] private static extern int crypto_hash_sha512(byte* @out, byte* @in, ulong inlen);
-    [DllImport(Library)] private static extern int crypto_hash_sha512_init(byte* state);
-    [DllImport(Library)] private static extern int crypto_hash_sha512_update(byte* state, byte* @in, ulong inlen);
-    [DllImport(Library)] private static extern int crypto_hash_sha512_final(byte* state, byte* @out);
 
     [DllImport(Library)] private static extern int crypto_core_ed25519_is_valid_point(byte* p);
     [DllImport(Library)] private static extern int crypto_core_ed25519_add(byte* r, byte* p, byte* q);
     [DllImport(Library)] private static extern int crypto_core_ed25519_sub(byte* r, byte* p, byte* q);
-    [DllImport(Library)] private static extern int crypto_core_ed25519_from_uniform(byte* p, byte* r);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_random(byte* r);
     [DllImport(Library)] private static extern int crypto_core_ed25519_scalar_invert(byte* recip, byte* s);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_negate(byte* neg, byte* s);
-    [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_complement(byte* comp, byte* s);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_add(byte* z, byte* x, byte* y);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_sub(byte* z, byte* x, byte* y);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_mul(byte* z, byte* x, byte* y);
@@ -121,27 +108,11 @@ internal static unsafe class Sodium
         if (!condition) throw new ArgumentException(what, parameter);
     }
 
+    /// <summary>libsodium's CSPRNG (getrandom on Linux).</summary>
     public static void RandomBytes(Span<byte> buffer)
     {
         EnsureInitialized();
         fixed (byte* p = buffer) randombytes_buf(p, (nuint)buffer.Length);
-    }
-
-    public static void MemZero(Span<byte> buffer)
-    {
-        EnsureInitialized();
-        fixed (byte* p = buffer) sodium_memzero(p, (nuint)buffer.Length);
-    }
-
-    /// <summary>Constant-time comparison; false when lengths differ.</summary>
-    public static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        EnsureInitialized();
-        if (a.Length != b.Length) return false;
-        if (a.Length == 0) return true;
-        fixed (byte* pa = a)
-        fixed (byte* pb = b)
-            return sodium_memcmp(pa, pb, (nuint)a.Length) == 0;
     }
 
     /// <summary>Guarded allocation (guard pages, canary, mlock). Returns IntPtr.Zero on failure.</summary>
@@ -159,102 +130,6 @@ internal static unsafe class Sodium
 
     /// <summary>A span over guarded memory owned by a SafeHandle; the caller keeps the handle alive.</summary>
     public static Span<byte> GuardedSpan(IntPtr ptr, int length) => new((void*)ptr, length);
-
-    public static void Ed25519KeyPair(Span<byte> publicKey, Span<byte> secretKey)
-    {
-        Require(publicKey.Length == Ed25519PublicKeyBytes, nameof(publicKey), "must be 32 bytes");
-        Require(secretKey.Length == Ed25519SecretKeyBytes, nameof(secretKey), "must be 64 bytes");
-        EnsureInitialized();
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-            crypto_sign_ed25519_keypair(pk, sk);
-    }
-
-    public static void Ed25519SeedKeyPair(Span<byte> publicKey, Span<byte> secretKey, ReadOnlySpan<byte> seed)
-    {
-        Require(publicKey.Length == Ed25519PublicKeyBytes, nameof(publicKey), "must be 32 bytes");
-        Require(secretKey.Length == Ed25519SecretKeyBytes, nameof(secretKey), "must be 64 bytes");
-        Require(seed.Length == Ed25519SeedBytes, nameof(seed), "must be 32 bytes");
-        EnsureInitialized();
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-        fixed (byte* s = seed)
-            crypto_sign_ed25519_seed_keypair(pk, sk, s);
-    }
-
-    public static void Ed25519Sign(Span<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> secretKey)
-    {
-        Require(signature.Length == Ed25519SignatureBytes, nameof(signature), "must be 64 bytes");
-        Require(secretKey.Length == Ed25519SecretKeyBytes, nameof(secretKey), "must be 64 bytes");
-        EnsureInitialized();
-        fixed (byte* sig = signature)
-        fixed (byte* m = message)
-        fixed (byte* sk = secretKey)
-            crypto_sign_ed25519_detached(sig, null, m, (ulong)message.Length, sk);
-    }
-
-    /// <summary>RFC 8032 verification (libsodium rejects small-order and non-canonical encodings).</summary>
-    public static bool Ed25519Verify(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> publicKey)
-    {
-        if (signature.Length != Ed25519SignatureBytes || publicKey.Length != Ed25519PublicKeyBytes) return false;
-        EnsureInitialized();
-        fixed (byte* sig = signature)
-        fixed (byte* m = message)
-        fixed (byte* pk = publicKey)
-            return crypto_sign_ed25519_verify_detached(sig, m, (ulong)message.Length, pk) == 0;
-    }
-
-    public static void Ed25519SecretKeyToPublicKey(Span<byte> publicKey, ReadOnlySpan<byte> secretKey)
-    {
-        Require(publicKey.Length == Ed25519PublicKeyBytes, nameof(publicKey), "must be 32 bytes");
-        Require(secretKey.Length == Ed25519SecretKeyBytes, nameof(secretKey), "must be 64 bytes");
-        EnsureInitialized();
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-            crypto_sign_ed25519_sk_to_pk(pk, sk);
-    }
-
-    public static void Sha256(Span<byte> digest, ReadOnlySpan<byte> data)
-    {
-        Require(digest.Length == Sha256Bytes, nameof(digest), "must be 32 bytes");
-        EnsureInitialized();
-        fixed (byte* o = digest)
-        fixed (byte* i = data)
-            crypto_hash_sha256(o, i, (ulong)data.Length);
-    }
-
-    public static void Sha512(Span<byte> digest, ReadOnlySpan<byte> data)
-    {
-        Require(digest.Length == Sha512Bytes, nameof(digest), "must be 64 bytes");
-        EnsureInitialized();
-        fixed (byte* o = digest)
-        fixed (byte* i = data)
-            crypto_hash_sha512(o, i, (ulong)data.Length);
-    }
-
-    public static void Sha512Init(Span<byte> state)
-    {
-        Require(state.Length >= Sha512StateBytes, nameof(state), "must hold crypto_hash_sha512_state");
-        EnsureInitialized();
-        fixed (byte* s = state) crypto_hash_sha512_init(s);
-    }
-
-    public static void Sha512Update(Span<byte> state, ReadOnlySpan<byte> data)
-    {
-        Require(state.Length >= Sha512StateBytes, nameof(state), "must hold crypto_hash_sha512_state");
-        fixed (byte* s = state)
-        fixed (byte* i = data)
-            crypto_hash_sha512_update(s, i, (ulong)data.Length);
-    }
-
-    public static void Sha512Final(Span<byte> state, Span<byte> digest)
-    {
-        Require(state.Length >= Sha512StateBytes, nameof(state), "must hold crypto_hash_sha512_state");
-        Require(digest.Length == Sha512Bytes, nameof(digest), "must be 64 bytes");
-        fixed (byte* s = state)
-        fixed (byte* o = digest)
-            crypto_hash_sha512_final(s, o);
-    }
 
     /// <summary>True for a canonical, on-curve, non-small-order point (libsodium's definition).</summary>
     public static bool IsValidPoint(ReadOnlySpan<byte> point)
@@ -288,15 +163,6 @@ internal static unsafe class Sodium
     {
         Require(r.Length == PointBytes && p.Length == PointBytes && q.Length == PointBytes, nameof(r), "points are 32 bytes");
         EnsureInitialized();
-    }
-
-    public static void PointFromUniform(Span<byte> point, ReadOnlySpan<byte> uniform)
-    {
-        Require(point.Length == PointBytes && uniform.Length == 32, nameof(point), "32 bytes each");
-        EnsureInitialized();
-        fixed (byte* p = point)
-        fixed (byte* u = uniform)
-            crypto_core_ed25519_from_uniform(p, u);
     }
 
     /// <summary>q = n * p without clamping. False when the result is the identity or n is zero (libsodium refuses both).</summary>
@@ -337,8 +203,15 @@ internal static unsafe class Sodium
             return crypto_core_ed25519_scalar_invert(r, ps) == 0;
     }
 
-    public static void ScalarNegate(Span<byte> neg, ReadOnlySpan<byte> s) => Unary(neg, s, &crypto_core_ed25519_scalar_negate);
-    public static void ScalarComplement(Span<byte> comp, ReadOnlySpan<byte> s) => Unary(comp, s, &crypto_core_ed25519_scalar_complement);
+    public static void ScalarNegate(Span<byte> neg, ReadOnlySpan<byte> s)
+    {
+        Require(neg.Length == ScalarBytes && s.Length == ScalarBytes, nameof(neg), "32 bytes each");
+        EnsureInitialized();
+        fixed (byte* pr = neg)
+        fixed (byte* ps = s)
+            crypto_core_ed25519_scalar_negate(pr, ps);
+    }
+
     public static void ScalarAdd(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_add);
     public static void ScalarSub(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_sub);
     public static void ScalarMul(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_mul);
@@ -353,15 +226,6 @@ internal static unsafe class Sodium
             crypto_core_ed25519_scalar_reduce(pr, ps);
     }
 
-    private static void Unary(Span<byte> r, ReadOnlySpan<byte> s, delegate*<byte*, byte*, void> op)
-    {
-        Require(r.Length == ScalarBytes && s.Length == ScalarBytes, nameof(r), "32 bytes each");
-        EnsureInitialized();
-        fixed (byte* pr = r)
-        fixed (byte* ps = s)
-            op(pr, ps);
-    }
-
     private static void Binary(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, delegate*<byte*, byte*, byte*, void> op)
     {
         Require(z.Length == ScalarBytes && x.Length == ScalarBytes && y.Length == ScalarBytes, nameof(z), "32 bytes each");
@@ -373,7 +237,7 @@ internal static unsafe class Sodium
     }
 }
 
-/// <summary>libsodium is missing or unusable; the CLI prints the message as one line and exits.</summary>
+/// <summary>The bundled libsodium is missing or unusable; the CLI prints the message as one line and exits.</summary>
 public sealed class SodiumUnavailableException : Exception
 {
     public SodiumUnavailableException(string message, Exception? inner) : base(message, inner) { }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using MpcSigning.Crypto;
 using MpcSigning.Interop;
 
 namespace MpcSigning.Tests.Crypto.Edwards25519;
@@ -18,8 +19,7 @@ internal static class Libsodium25519
 
     public static byte[] Scalar(byte[] seed)
     {
-        var wide = new byte[64];
-        Sodium.Sha512(wide, seed);
+        var wide = Hashes.Sha512(seed);
         var s = new byte[32];
         Sodium.ScalarReduce(s, wide);
         if (s.All(b => b == 0)) s[0] = 1;

@@ -1,23 +1,26 @@
+using System.Security.Cryptography;
 using MpcSigning.Crypto;
 using MpcSigning.Hosting;
+using Key = NSec.Cryptography.Key;
 
 namespace MpcSigning.TLog.Checkpoints;
 
 /// <summary>
 /// The log's Ed25519 key: a 32-byte RFC 8032 seed in a 0600 file in the data directory, created on first
-/// start, and held in guarded memory while the log runs. Log ID = SHA-256 of its SubjectPublicKeyInfo DER.
+/// start, and held as a non-exportable NSec key (libsodium guarded memory) while the log runs. Log ID = SHA-256
+/// of its SubjectPublicKeyInfo DER.
 /// </summary>
 public sealed class LogKey : IDisposable
 {
     /// <summary>RFC 8410 section 4: SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (0 unused bits) || key }.</summary>
     private static readonly byte[] SpkiPrefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 
-    public SecretBytes SecretKey { get; }
+    public Key SecretKey { get; }
     public byte[] PublicKey { get; }
     public byte[] SubjectPublicKeyInfo => SpkiOf(PublicKey);
     public byte[] LogId => Hashes.Sha256(SubjectPublicKeyInfo);
 
-    private LogKey(SecretBytes secretKey, byte[] publicKey)
+    private LogKey(Key secretKey, byte[] publicKey)
     {
         SecretKey = secretKey;
         PublicKey = publicKey;
@@ -27,8 +30,8 @@ public sealed class LogKey : IDisposable
 
     public static LogKey FromSeed(ReadOnlySpan<byte> seed)
     {
-        var (sk, pk) = Ed25519.FromSeed(seed);
-        return new LogKey(sk, pk);
+        var key = Ed25519.FromSeed(seed);
+        return new LogKey(key, Ed25519.PublicKeyOf(key));
     }
 
     /// <summary>Loads the key file, or creates it (owner-only) when absent.</summary>
@@ -54,7 +57,7 @@ public sealed class LogKey : IDisposable
         }
         finally
         {
-            Interop.Sodium.MemZero(raw);
+            CryptographicOperations.ZeroMemory(raw);
         }
     }
 

@@ -1,14 +1,15 @@
 using System.Buffers.Binary;
 using System.Text;
 using MpcSigning.Crypto;
+using Key = NSec.Cryptography.Key;
 
 namespace MpcSigning.TLog.Checkpoints;
 
 /// <summary>One signature line: "— name base64(4-byte key hint || signature)".</summary>
 public sealed record NoteSignature(string Name, uint KeyHint, byte[] Signature);
 
-/// <summary>A signing identity for a note: the name and hint to write, and the Ed25519 key (64-byte libsodium form).</summary>
-public sealed record NoteSigner(string Name, uint KeyHint, SecretBytes SecretKey);
+/// <summary>A signing identity for a note: the name and hint to write, and the Ed25519 private key.</summary>
+public sealed record NoteSigner(string Name, uint KeyHint, Key SecretKey);
 
 /// <summary>
 /// C2SP signed-note: UTF-8 text ending in a newline, a blank line, then one signature line per signer

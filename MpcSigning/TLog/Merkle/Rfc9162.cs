@@ -1,5 +1,3 @@
-using MpcSigning.Interop;
-
 namespace MpcSigning.TLog.Merkle;
 
 /// <summary>
@@ -33,7 +31,7 @@ public static class Rfc9162
             var buf = rented is null ? stackalloc byte[entry.Length + 1] : rented.AsSpan(0, entry.Length + 1);
             buf[0] = LeafPrefix;
             entry.CopyTo(buf[1..]);
-            Sodium.Sha256(destination[..HashSize], buf);
+            Crypto.Hashes.Sha256(buf, destination[..HashSize]);
         }
         finally
         {
@@ -57,7 +55,7 @@ public static class Rfc9162
         buf[0] = NodePrefix;
         left.CopyTo(buf[1..]);
         right.CopyTo(buf[(1 + left.Length)..]);
-        Sodium.Sha256(destination[..HashSize], buf);
+        Crypto.Hashes.Sha256(buf, destination[..HashSize]);
     }
 
     /// <summary>The largest power of two strictly less than n (the split point k of RFC 9162 section 2.1.1), n &gt; 1.</summary>

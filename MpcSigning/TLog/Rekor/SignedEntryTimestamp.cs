@@ -31,7 +31,7 @@ public static class SignedEntryTimestamp
         }
     }
 
-    public static byte[] Sign(Crypto.SecretBytes logKey, ReadOnlySpan<byte> canonicalBody, long integratedTime, ReadOnlySpan<byte> logId, long logIndex)
+    public static byte[] Sign(NSec.Cryptography.Key logKey, ReadOnlySpan<byte> canonicalBody, long integratedTime, ReadOnlySpan<byte> logId, long logIndex)
     {
         // Signed once per append on the callers' threads: a pooled buffer keeps the payload off the GC heap.
         var buffer = ArrayPool<byte>.Shared.Rent(MaxLength(canonicalBody.Length, logId.Length));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 using MpcSigning.Crypto;
 using MpcSigning.Crypto.Edwards25519;
@@ -39,8 +40,8 @@ internal static class KeyGeneration
         }
         finally
         {
-            Sodium.MemZero(nonce);
-            Sodium.MemZero(mu);
+            CryptographicOperations.ZeroMemory(nonce);
+            CryptographicOperations.ZeroMemory(mu);
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Text;
+using MpcSigning.Crypto;
 using MpcSigning.Interop;
+using NSec.Cryptography;
 
 namespace MpcSigning.Signing.Frost;
 
@@ -22,86 +24,87 @@ internal static class CiphersuiteHashes
     public static byte[] H1(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> identifier)
     {
         var h = Start(Rho);
-        h.Update(prefix);
-        h.Update(identifier);
-        return h.FinalScalar();
+        IncrementalHash.Update(ref h, prefix);
+        IncrementalHash.Update(ref h, identifier);
+        return FinalScalar(ref h);
     }
 
     /// <summary>H2: the challenge (section 4.6), no prefix.</summary>
     public static byte[] H2(ReadOnlySpan<byte> r, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message)
     {
-        var h = new Sha512Stream();
-        h.Update(r);
-        h.Update(publicKey);
-        h.Update(message);
-        return h.FinalScalar();
+        var h = Hashes.StartSha512();
+        IncrementalHash.Update(ref h, r);
+        IncrementalHash.Update(ref h, publicKey);
+        IncrementalHash.Update(ref h, message);
+        return FinalScalar(ref h);
     }
 
-    /// <summary>H3: nonce generation (section 4.1). The input holds the secret share, so the state is wiped.</summary>
+    /// <summary>
+    /// H3: nonce generation (section 4.1). The input holds the secret share: the state stays on this stack
+    /// frame and libsodium wipes it when finalizing; the wide digest is wiped here.
+    /// </summary>
     public static void H3(Span<byte> scalar, ReadOnlySpan<byte> random, ReadOnlySpan<byte> secret)
     {
         var h = Start(NonceTag);
-        h.Update(random);
-        h.Update(secret);
-        h.FinalScalar(scalar);
+        IncrementalHash.Update(ref h, random);
+        IncrementalHash.Update(ref h, secret);
+        FinalScalar(ref h, scalar);
     }
 
     /// <summary>H4: the message digest inside binding factor inputs.</summary>
-    public static byte[] H4(ReadOnlySpan<byte> message) { var h = Start(Msg); h.Update(message); return h.FinalDigest(); }
+    public static byte[] H4(ReadOnlySpan<byte> message)
+    {
+        var h = Start(Msg);
+        IncrementalHash.Update(ref h, message);
+        return IncrementalHash.Finalize(ref h);
+    }
 
     /// <summary>H5: the encoded commitment list digest inside binding factor inputs.</summary>
-    public static byte[] H5(ReadOnlySpan<byte> encodedCommitments) { var h = Start(Com); h.Update(encodedCommitments); return h.FinalDigest(); }
+    public static byte[] H5(ReadOnlySpan<byte> encodedCommitments)
+    {
+        var h = Start(Com);
+        IncrementalHash.Update(ref h, encodedCommitments);
+        return IncrementalHash.Finalize(ref h);
+    }
 
     /// <summary>HDKG: the proof-of-knowledge challenge of the key generation (frost-ed25519 HDKG).</summary>
     public static byte[] Hdkg(ReadOnlySpan<byte> identifier, ReadOnlySpan<byte> commitment0, ReadOnlySpan<byte> r)
     {
         var h = Start(Dkg);
-        h.Update(identifier);
-        h.Update(commitment0);
-        h.Update(r);
-        return h.FinalScalar();
+        IncrementalHash.Update(ref h, identifier);
+        IncrementalHash.Update(ref h, commitment0);
+        IncrementalHash.Update(ref h, r);
+        return FinalScalar(ref h);
     }
 
-    private static Sha512Stream Start(byte[] tag)
+    /// <summary>SHA-512 started with contextString || tag.</summary>
+    private static IncrementalHash Start(byte[] tag)
     {
-        var h = new Sha512Stream();
-        h.Update(Context);
-        h.Update(tag);
+        var h = Hashes.StartSha512();
+        IncrementalHash.Update(ref h, Context);
+        IncrementalHash.Update(ref h, tag);
         return h;
     }
 
-    /// <summary>Incremental SHA-512 whose state (which may have absorbed secrets) is wiped when finalized.</summary>
-    private sealed class Sha512Stream
+    private static byte[] FinalScalar(ref IncrementalHash h)
     {
-        private readonly byte[] _state = new byte[Sodium.Sha512StateBytes];
+        var s = new byte[Sodium.ScalarBytes];
+        FinalScalar(ref h, s);
+        return s;
+    }
 
-        public Sha512Stream() => Sodium.Sha512Init(_state);
-
-        public void Update(ReadOnlySpan<byte> data) => Sodium.Sha512Update(_state, data);
-
-        public byte[] FinalDigest()
+    /// <summary>The digest reduced mod L; the 64-byte digest is wiped.</summary>
+    private static void FinalScalar(ref IncrementalHash h, Span<byte> scalar)
+    {
+        Span<byte> wide = stackalloc byte[Hashes.Sha512Size];
+        try
         {
-            var d = new byte[Sodium.Sha512Bytes];
-            Sodium.Sha512Final(_state, d);
-            Sodium.MemZero(_state);
-            return d;
+            IncrementalHash.Finalize(ref h, wide);
+            Sodium.ScalarReduce(scalar, wide);
         }
-
-        public byte[] FinalScalar() { var s = new byte[Sodium.ScalarBytes]; FinalScalar(s); return s; }
-
-        public void FinalScalar(Span<byte> scalar)
+        finally
         {
-            Span<byte> wide = stackalloc byte[Sodium.Sha512Bytes];
-            try
-            {
-                Sodium.Sha512Final(_state, wide);
-                Sodium.ScalarReduce(scalar, wide);
-            }
-            finally
-            {
-                Sodium.MemZero(wide);
-                Sodium.MemZero(_state);
-            }
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(wide);
         }
     }
 }

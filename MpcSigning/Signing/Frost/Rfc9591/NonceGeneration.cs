@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MpcSigning.Crypto;
 using MpcSigning.Interop;
 
@@ -29,7 +30,7 @@ internal static class NonceGeneration
         }
         finally
         {
-            Sodium.MemZero(random);
+            CryptographicOperations.ZeroMemory(random);
         }
     }
 }

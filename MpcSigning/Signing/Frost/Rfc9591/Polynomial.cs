@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
 
@@ -52,7 +53,7 @@ internal static class Polynomial
         }
         finally
         {
-            Sodium.MemZero(acc);
+            CryptographicOperations.ZeroMemory(acc);
         }
     }
 

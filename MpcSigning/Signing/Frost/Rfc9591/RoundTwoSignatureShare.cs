@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MpcSigning.Crypto;
 using MpcSigning.Interop;
 
@@ -29,8 +30,8 @@ internal static class RoundTwoSignatureShare
         }
         finally
         {
-            Sodium.MemZero(t);
-            Sodium.MemZero(z);
+            CryptographicOperations.ZeroMemory(t);
+            CryptographicOperations.ZeroMemory(z);
         }
     }
 }
