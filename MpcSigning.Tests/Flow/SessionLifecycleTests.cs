@@ -46,8 +46,27 @@ public class SessionLifecycleTests
         foreach (var who in new[] { "alice@example.com", "bob@example.com", "carol@example.com" }) await node.ApproveAsync(s, who);
         var before = await node.Host.Client.StatusAsync(s);
         await node.RestartAsync();
-        var after = await node.Host.Client.StatusAsync(s);
+        var after = await node.Host.Client.StatusAsync(s); // recovered from its events, which saves a snapshot
         Assert.That(after.BundleJson, Is.EqualTo(before.BundleJson));
         Assert.That(after.LogIndex, Is.EqualTo(before.LogIndex));
+
+        var persistenceId = "session-" + Convert.ToHexStringLower(s);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (SnapshotCount(node, persistenceId) == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.That(SnapshotCount(node, persistenceId), Is.EqualTo(1), "a final session re-read from its events is snapshotted");
+        await node.RestartAsync();
+        var fromSnapshot = await node.Host.Client.StatusAsync(s);
+        Assert.That((fromSnapshot.BundleJson, fromSnapshot.LogIndex, fromSnapshot.Approvers.Count),
+            Is.EqualTo((before.BundleJson, before.LogIndex, 3)));
+    }
+
+    private static long SnapshotCount(TestNode node, string persistenceId)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + node.Dir.File(MpcSigning.Hosting.Akka.NodeAkkaConfig.JournalFileName));
+        c.Open();
+        using var q = c.CreateCommand();
+        q.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = $p AND manifest = 'mpcsign.coordinator.SessionState'";
+        q.Parameters.AddWithValue("$p", persistenceId);
+        return (long)q.ExecuteScalar()!;
     }
 }

@@ -117,36 +117,29 @@ internal sealed partial class SessionActor
             Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
             return;
         }
-        PersistEvent(new SessionEvent { Approved = new Approved { Approval = approval } }, (sender, cmd.RequestId), () =>
+        var approved = new SessionEvent { Approved = new Approved { Approval = approval } };
+        var approvals = _state.Approvals.Append(approval).ToArray();
+        if (!QuorumRule.IsMet(_state.Policy, approvals))
         {
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
-            if (!QuorumRule.IsMet(_state.Policy, _state.Approvals))
+            PersistEvents([approved], (sender, cmd.RequestId), () =>
             {
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
                 sender.Tell(Status(cmd.RequestId));
-                return;
-            }
-            RecordQuorum((sender, cmd.RequestId), who);
-        });
-    }
-
-    /// <summary>
-    /// The approvals meet the quorum: record it, then sign. Also run after recovery for a session whose approvals met
-    /// the quorum but whose QuorumReached could not be written (a journal failure or a crash in between).
-    /// </summary>
-    private void RecordQuorum((IActorRef ReplyTo, string RequestId)? waiter, string who)
-    {
+            });
+            return;
+        }
+        // The approval that completes the quorum and the quorum itself are one atomic write: both or neither.
         var reached = new QuorumReached();
-        reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
-        PersistEvent(new SessionEvent { QuorumReached = reached }, waiter, () =>
+        reached.Approvers.AddRange(approvals.Select(a => a.ParticipantEmail));
+        PersistEvents([approved, new SessionEvent { QuorumReached = reached }], (sender, cmd.RequestId), () =>
         {
             Timers.Cancel(ExpiryTimer);
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
             Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
-            if (waiter is { } w) _signingWaiters.Add(w);
+            _signingWaiters.Add((sender, cmd.RequestId));
             EnsureSigning();
         });
     }
-
-    private bool QuorumUnrecorded => _state.Phase == SessionPhase.AwaitingApprovals && QuorumRule.IsMet(_state.Policy, _state.Approvals);
 
     private ApprovalRecord? Previous(string who) =>
         _state.Approvals.FirstOrDefault(a => string.Equals(a.ParticipantEmail, who, StringComparison.OrdinalIgnoreCase));
@@ -167,7 +160,7 @@ internal sealed partial class SessionActor
     /// <summary>The TTL has passed but no timer recorded it yet: record it now, then refuse.</summary>
     private void ExpireNow(IActorRef sender, string requestId, string who)
     {
-        PersistEvent(new SessionEvent { Expired = new Expired() }, (sender, requestId), () =>
+        PersistEvents([new SessionEvent { Expired = new Expired() }], (sender, requestId), () =>
         {
             Timers.Cancel(ExpiryTimer);
             Audit.Record("coordinator", "timer", nameof(ExpireSession), Id, "expired");
@@ -177,12 +170,25 @@ internal sealed partial class SessionActor
         });
     }
 
+    /// <summary>
+    /// Approvals that meet the quorum without a QuorumReached: a journal that kept only part of the atomic write that
+    /// holds both. The session records the quorum itself (on recovery or the next message) and goes on signing.
+    /// </summary>
+    private bool QuorumUnrecorded => _state.Phase == SessionPhase.AwaitingApprovals && QuorumRule.IsMet(_state.Policy, _state.Approvals);
+
     /// <summary>Starts (or resumes) the signing steps unless they are already running.</summary>
     private void EnsureSigning()
     {
         if (QuorumUnrecorded)
         {
-            RecordQuorum(null, "recovery");
+            var reached = new QuorumReached();
+            reached.Approvers.AddRange(_state.Approvals.Select(a => a.ParticipantEmail));
+            PersistEvents([new SessionEvent { QuorumReached = reached }], null, () =>
+            {
+                Timers.Cancel(ExpiryTimer);
+                Audit.Record("coordinator", "recovery", nameof(QuorumReached), Id, "quorum reached");
+                EnsureSigning();
+            });
             return;
         }
         if (_signing || _state.Phase != SessionPhase.Signing) return;
@@ -222,21 +228,21 @@ internal sealed partial class SessionActor
         switch (done)
         {
             case { Result: Signed signed }:
-                PersistEvent(new SessionEvent { Signed = signed }, null, () =>
+                PersistEvents([new SessionEvent { Signed = signed }], null, () =>
                 {
                     Audit.Record("coordinator", "signers", "Sign", Id, "signed");
                     RunStep(ct => _deps.Pipeline.LogAsync(_state.Clone(), ct));
                 });
                 break;
             case { Result: Logged logged }:
-                PersistEvent(new SessionEvent { Logged = logged }, null, () =>
+                PersistEvents([new SessionEvent { Logged = logged }], null, () =>
                 {
                     Audit.Record("coordinator", "tlog", "Log", Id, $"logged at index {logged.LogIndex}");
                     FinishSigning();
                 });
                 break;
             case { Error: SigningRefusedException refused }:
-                PersistEvent(new SessionEvent { Failed = new Failed { Code = refused.Code, Reason = refused.Message } }, null, () =>
+                PersistEvents([new SessionEvent { Failed = new Failed { Code = refused.Code, Reason = refused.Message } }], null, () =>
                 {
                     Audit.Record("coordinator", "signers", "Sign", Id, "failed: " + refused.Code);
                     FinishSigning();

@@ -50,6 +50,8 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private SessionState _state = new();
 
     private bool _new;
+    private bool _fromSnapshot;
+    private bool _persistFailed;
 
     /// <param name="isNew">A session the coordinator has just created (a fresh random id): nothing to recover.</param>
     public SessionActor(byte[] sessionId, SessionDependencies deps, bool isNew = false)
@@ -59,7 +61,11 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _deps = deps;
         PersistenceId = PersistencePrefix + Convert.ToHexStringLower(sessionId);
 
-        Recover<SnapshotOffer>(offer => _state = ((SessionState)offer.Snapshot).Clone());
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = ((SessionState)offer.Snapshot).Clone();
+            _fromSnapshot = true;
+        });
         Recover<SessionEvent>(e => SessionFold.Apply(_state, e));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -101,8 +107,14 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     private bool Exists => _state.LastSequence > 0;
 
+    /// <summary>
+    /// A final session recovered from its events is saved as a snapshot, so every later read of it (status, a late
+    /// approval) loads one row. Taken when a session is first re-read rather than when it completes, which keeps the
+    /// write off the signing path.
+    /// </summary>
     private void OnRecovered()
     {
+        if (SessionFold.IsFinal(_state.Phase) && !_fromSnapshot) SaveSnapshot(_state.Clone());
         switch (_state.Phase)
         {
             case SessionPhase.AwaitingApprovals when QuorumUnrecorded:
@@ -123,7 +135,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             return;
         }
         var sender = Sender;
-        PersistEvent(new SessionEvent { Requested = start.Requested }, (sender, start.RequestId), () =>
+        PersistEvents([new SessionEvent { Requested = start.Requested }], (sender, start.RequestId), () =>
         {
             ScheduleExpiry();
             sender.Tell(new SigningRequested
@@ -181,7 +193,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             ScheduleExpiry(); // the timer fired early (or the clock was moved back)
             return;
         }
-        PersistEvent(new SessionEvent { Expired = new Expired() }, null, () =>
+        PersistEvents([new SessionEvent { Expired = new Expired() }], null, () =>
         {
             Audit.Record("coordinator", "timer", nameof(ExpireSession), Id, "expired");
             PassivateWhenIdle();
@@ -189,21 +201,26 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Writes the event through the journal, then applies it and runs <paramref name="then"/>. Commands arriving
-    /// meanwhile wait (Persist stashes them). A failed write stops the actor without applying anything: see
-    /// <see cref="OnPersistFailure"/>.
+    /// Writes the events through the journal as one atomic write, then applies them and runs <paramref name="then"/>.
+    /// Commands arriving meanwhile wait (Persist stashes them). A failed write stops the actor without applying
+    /// anything: see <see cref="OnPersistFailure"/>.
     /// </summary>
-    private void PersistEvent(SessionEvent e, (IActorRef ReplyTo, string RequestId)? waiting, Action then)
+    private void PersistEvents(SessionEvent[] events, (IActorRef ReplyTo, string RequestId)? waiting, Action then)
     {
-        e.Sequence = _state.LastSequence + 1;
-        e.AtUnixMs = Now.ToUnixTimeMilliseconds();
-        _pendingReply = waiting;
-        Persist(e, persisted =>
+        var sequence = _state.LastSequence;
+        foreach (var e in events)
         {
-            _pendingReply = null;
+            e.Sequence = ++sequence;
+            e.AtUnixMs = Now.ToUnixTimeMilliseconds();
+        }
+        _pendingReply = waiting;
+        var left = events.Length;
+        PersistAll(events, persisted =>
+        {
             SessionFold.Apply(_state, persisted);
             CrashPoint.AfterPersisted(persisted.KindCase.ToString());
-            if (SessionFold.IsFinal(_state.Phase)) SaveSnapshot(_state.Clone());
+            if (--left > 0) return;
+            _pendingReply = null;
             then();
         });
     }
@@ -214,6 +231,8 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        if (_persistFailed) return; // one report per failed write, however many events it held
+        _persistFailed = true;
         var what = @event is SessionEvent e ? e.KindCase.ToString() : @event.GetType().Name;
         var why = cause.GetBaseException().Message;
         var message = what switch
@@ -221,7 +240,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             nameof(SessionEvent.KindOneofCase.Requested) => $"the session could not be recorded ({why}); nothing was created, request again",
             nameof(SessionEvent.KindOneofCase.Approved) => $"session {Id}: the approval could not be recorded ({why}); nothing changed, approve again",
             nameof(SessionEvent.KindOneofCase.QuorumReached) =>
-                $"session {Id}: the approval is recorded and completes the quorum, but the start of signing could not be recorded ({why}); it resumes automatically, check 'mpcsign status'",
+                $"session {Id}: the quorum could not be recorded ({why}); it is recorded and signed automatically, check 'mpcsign status'",
             _ => $"session {Id}: the {what} event could not be recorded ({why}); it resumes automatically, check 'mpcsign status'",
         };
         Context.Parent.Tell(new Passivate(Self)); // before anyone hears of it, so the next message finds a recovered session
