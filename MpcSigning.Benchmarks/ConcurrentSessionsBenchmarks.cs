@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MpcSigning.AuthN.Software;
-using MpcSigning.Cli;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Coordinator;
@@ -19,7 +18,7 @@ public class ConcurrentSessionsBenchmarks
 {
     private const int SessionsPerInvoke = 32;
 
-    private string _dir = null!;
+    private BenchNode _bench = null!;
     private NodeHost _node = null!;
 
     [Params(1, 8, 32)]
@@ -28,22 +27,16 @@ public class ConcurrentSessionsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _dir = Directory.CreateTempSubdirectory("mpcsign-bench-").FullName;
-        var config = NodeConfig.Load(null, n => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : null);
-        _node = NodeHost.StartAsync(config, DataDirectory.Open(_dir), TimeProvider.System).GetAwaiter().GetResult();
-        for (var slot = 0; slot < InFlight; slot++)
-        {
-            foreach (var (name, role) in Approvers(slot))
-                FlowCommands.EnrollAsync(_node.Client, Auth, name, Email(name), role).GetAwaiter().GetResult();
-        }
+        _bench = BenchNode.Start(Enumerable.Range(0, InFlight).SelectMany(Approvers));
+        _node = _bench.Host;
     }
 
-    private string Auth => Path.Combine(_dir, "auth");
+    private string Auth => _bench.Auth;
 
     private static (string Name, Role Role)[] Approvers(int slot) =>
         [($"Alice{slot}", Role.Engineer), ($"Bob{slot}", Role.Steward), ($"Carol{slot}", Role.Steward)];
 
-    private static string Email(string name) => name.ToLowerInvariant() + "@example.com";
+    private static string Email(string name) => BenchNode.Email(name);
 
     [Benchmark(Description = "whole session, N in flight", OperationsPerInvoke = SessionsPerInvoke)]
     public async Task SessionsInFlight()
@@ -70,9 +63,5 @@ public class ConcurrentSessionsBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Cleanup() => _bench.Stop();
 }

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MpcSigning.AuthN.Software;
 using MpcSigning.Bundle.Verification;
-using MpcSigning.Cli;
 using MpcSigning.Hosting;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Coordinator;
@@ -16,26 +15,23 @@ namespace MpcSigning.Benchmarks;
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class EndToEndBenchmarks
 {
-    private string _dir = null!;
+    private BenchNode _bench = null!;
     private NodeHost _node = null!;
     private VerifierTrust _trust = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _dir = Directory.CreateTempSubdirectory("mpcsign-bench-").FullName;
-        var config = NodeConfig.Load(null, n => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : null);
-        _node = NodeHost.StartAsync(config, DataDirectory.Open(_dir), TimeProvider.System).GetAwaiter().GetResult();
-        foreach (var (name, role) in new[] { ("Alice", Role.Engineer), ("Bob", Role.Steward), ("Carol", Role.Steward) })
-            FlowCommands.EnrollAsync(_node.Client, Auth, name, Email(name), role).GetAwaiter().GetResult();
+        _bench = BenchNode.Start([("Alice", Role.Engineer), ("Bob", Role.Steward), ("Carol", Role.Steward)]);
+        _node = _bench.Host;
         var log = _node.TransparencyLog.Identity;
         _trust = new VerifierTrust([_node.CertificateAuthority.Certificate], log.PublicKey, log.KeyName, _node.RelyingParty,
-            config.Coordinator.Policy, null);
+            _bench.Config.Coordinator.Policy, null);
     }
 
-    private string Auth => Path.Combine(_dir, "auth");
+    private string Auth => _bench.Auth;
 
-    private static string Email(string name) => name.ToLowerInvariant() + "@example.com";
+    private static string Email(string name) => BenchNode.Email(name);
 
     [Benchmark(Description = "request to verified bundle")]
     public async Task<bool> RequestToVerifiedBundle()
@@ -55,9 +51,5 @@ public class EndToEndBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Cleanup() => _bench.Stop();
 }

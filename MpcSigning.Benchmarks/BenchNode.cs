@@ -1,0 +1,43 @@
+using MpcSigning.Cli;
+using MpcSigning.Hosting;
+using MpcSigning.Proto.AuthN;
+
+namespace MpcSigning.Benchmarks;
+
+/// <summary>A real node in a temporary data directory with software-authenticator approvers, for the session benchmarks.</summary>
+internal sealed class BenchNode
+{
+    private BenchNode(string dir, NodeConfig config, NodeHost host)
+    {
+        Dir = dir;
+        Config = config;
+        Host = host;
+    }
+
+    public string Dir { get; }
+
+    public NodeConfig Config { get; }
+
+    public NodeHost Host { get; }
+
+    public string Auth => Path.Combine(Dir, "auth");
+
+    public static string Email(string name) => name.ToLowerInvariant() + "@example.com";
+
+    public static BenchNode Start(IEnumerable<(string Name, Role Role)> approvers)
+    {
+        var dir = Directory.CreateTempSubdirectory("mpcsign-bench-").FullName;
+        var config = NodeConfig.Load(null, n => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : null);
+        var host = NodeHost.StartAsync(config, DataDirectory.Open(dir), TimeProvider.System).GetAwaiter().GetResult();
+        var node = new BenchNode(dir, config, host);
+        foreach (var (name, role) in approvers)
+            FlowCommands.EnrollAsync(host.Client, node.Auth, name, Email(name), role).GetAwaiter().GetResult();
+        return node;
+    }
+
+    public void Stop()
+    {
+        Host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(Dir, recursive: true);
+    }
+}
