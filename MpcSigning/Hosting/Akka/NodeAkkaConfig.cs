@@ -18,7 +18,7 @@ public static class NodeAkkaConfig
 
     public static Config Build(string journalPath)
     {
-        var connection = Quote("Data Source=" + journalPath + ";Pooling=True");
+        var connection = Quote(ConnectionString(journalPath));
         var serializer = typeof(ProtoSerializer).AssemblyQualifiedName;
         var hocon = $$"""
             akka {
@@ -65,7 +65,7 @@ public static class NodeAkkaConfig
     /// </summary>
     public static DataOptionsSetup SqliteConnections(string journalPath) =>
         new(new DataOptions()
-            .UseConnectionString(ProviderName.SQLiteMS, "Data Source=" + journalPath + ";Pooling=True")
+            .UseConnectionString(ProviderName.SQLiteMS, ConnectionString(journalPath))
             .UseAfterConnectionOpened(Configure, (c, _) =>
             {
                 Configure(c);
@@ -83,6 +83,8 @@ public static class NodeAkkaConfig
     public static string EventAdapters =>
         $"event-adapters {{ session-tagger = \"{typeof(SessionTagger).AssemblyQualifiedName}\" }}\n" +
         $"event-adapter-bindings {{ \"{typeof(MpcSigning.Proto.Coordinator.SessionEvent).AssemblyQualifiedName}\" = session-tagger }}";
+
+    private static string ConnectionString(string journalPath) => "Data Source=" + journalPath + ";Pooling=True";
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
