@@ -58,7 +58,7 @@ public static class CliApp
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
         root.Subcommands.Add(TLogCommands.Build(DataDir));
-        root.Subcommands.Add(AttestCommands.Build(DataDir));
+        root.Subcommands.Add(AttestCommands.Build(DataDir, ConfigFile));
         return root.Parse(args).Invoke();
     }
 
