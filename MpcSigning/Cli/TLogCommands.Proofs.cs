@@ -87,8 +87,13 @@ public static partial class TLogCommands
 
     private static int VerifyConsistency(ParseResult pr, NoteKey key, Option<string> oldCp, Option<string> newCp, Option<string> proofFile, Option<bool> json)
     {
-        var a = ReadCheckpoint(pr.GetValue(oldCp)!, key);
-        var b = ReadCheckpoint(pr.GetValue(newCp)!, key);
+        var (oldPath, newPath) = (pr.GetValue(oldCp)!, pr.GetValue(newCp)!);
+        var a = ReadCheckpoint(oldPath, key);
+        var b = ReadCheckpoint(newPath, key);
+        // One key may sign several logs: a proof relates two trees of one log only, named by the origin line.
+        if (a.Origin != b.Origin)
+            throw new TLogException(TLogErrorCode.InvalidCheckpoint,
+                $"the checkpoints are of different logs: {oldPath} has origin '{a.Origin}', {newPath} has origin '{b.Origin}'; compare two checkpoints of the same log");
         var verdict = MerkleProofs.VerifyConsistency(a.Size, b.Size, ReadProof(pr.GetValue(proofFile)!), a.RootHash, b.RootHash);
         if (pr.GetValue(json))
             PrintJson(w =>
