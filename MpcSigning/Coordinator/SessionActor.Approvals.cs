@@ -56,10 +56,10 @@ internal sealed partial class SessionActor
             ExpireNow(sender, cmd.RequestId, who);
             return;
         }
-        var previous = Previous(who);
-        if (previous is not null && previous.Assertion.Equals(cmd.Assertion))
+        if (Previous(who) is not null)
         {
-            // A retry of an approval already recorded: idempotent, nothing changes.
+            // Already approved: idempotent, nothing changes. Not even verified, because verifying would advance the
+            // stored signature counter of a credential whose assertion is then thrown away.
             sender.Tell(Status(cmd.RequestId, duplicate: true));
             Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
             return;
