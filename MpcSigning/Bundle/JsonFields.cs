@@ -10,16 +10,59 @@ internal static class JsonFields
 {
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string what)
     {
+        JsonDocument doc;
         try
         {
-            return JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            doc = JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException e)
         {
             throw new BundleFormatException(BundleErrorCode.MalformedJson,
                 $"{what} is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
         }
+        try
+        {
+            RequireText(doc.RootElement, what);
+            return doc;
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Every string and property name must be Unicode text. The parser lets through invalid UTF-8 inside a string and
+    /// an escaped unpaired surrogate ("\ud800"); reading either later throws where no reader expects it. Checked
+    /// once here, so the error names the field.
+    /// </summary>
+    private static void RequireText(JsonElement el, string path)
+    {
+        switch (el.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in el.EnumerateObject())
+                {
+                    string name;
+                    try { name = p.Name; }
+                    catch (InvalidOperationException) { throw NotText($"a property name in {path}"); }
+                    RequireText(p.Value, $"{path}.{name}");
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in el.EnumerateArray()) RequireText(item, $"{path}[{i++}]");
+                break;
+            case JsonValueKind.String:
+                try { el.GetString(); }
+                catch (InvalidOperationException) { throw NotText(path); }
+                break;
+        }
+    }
+
+    private static BundleFormatException NotText(string where) => new(BundleErrorCode.MalformedJson,
+        $"{where}: not valid Unicode text (invalid UTF-8, or an escaped unpaired surrogate).");
 
     public static JsonElement Object(JsonElement parent, string name, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
     {

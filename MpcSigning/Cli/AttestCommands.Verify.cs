@@ -26,7 +26,7 @@ public static partial class AttestCommands
         foreach (var o in new Option[] { report, cert, ark, ask, product, policyHash, reportData, at, vmpl, allowDebug, allowProvisional }) cmd.Options.Add(o);
         cmd.SetAction(pr => Run(pr, () =>
         {
-            var bytes = File.ReadAllBytes(pr.GetValue(report)!);
+            var bytes = Inputs.ReadFile(pr.GetValue(report)!, "--report");
             var policy = AttestationPolicy.Strict with
             {
                 Vmpl = pr.GetValue(vmpl), AllowDebug = pr.GetValue(allowDebug), AllowProvisionalFirmware = pr.GetValue(allowProvisional),

@@ -63,7 +63,7 @@ public static partial class AttestCommands
         {
             var m = (pr.GetValue(report), pr.GetValue(measurement)) switch
             {
-                ({ } file, null) => AttestationReport.Parse(File.ReadAllBytes(file)).Measurement,
+                ({ } file, null) => AttestationReport.Parse(Inputs.ReadFile(file, "--report")).Measurement,
                 (null, { } hex) => Hex(hex, "--measurement", max: 48, exact: true),
                 _ => throw new FormatException("give exactly one of --report FILE or --measurement HEX"),
             };
@@ -97,7 +97,7 @@ public static partial class AttestCommands
     /// <summary>Reads a certificate as PEM or DER.</summary>
     internal static byte[] ReadCertificate(string file, string option)
     {
-        var bytes = File.ReadAllBytes(file);
+        var bytes = Inputs.ReadFile(file, option);
         var text = System.Text.Encoding.ASCII.GetString(bytes);
         if (!text.Contains("-----BEGIN CERTIFICATE-----")) return bytes;
         var found = PemEncoding.Find(text);

@@ -88,8 +88,8 @@ public static partial class TLogCommands
     private static int VerifyConsistency(ParseResult pr, NoteKey key, Option<string> oldCp, Option<string> newCp, Option<string> proofFile, Option<bool> json)
     {
         var (oldPath, newPath) = (pr.GetValue(oldCp)!, pr.GetValue(newCp)!);
-        var a = ReadCheckpoint(oldPath, key);
-        var b = ReadCheckpoint(newPath, key);
+        var a = ReadCheckpoint(oldPath, "--old", key);
+        var b = ReadCheckpoint(newPath, "--new", key);
         // One key may sign several logs: a proof relates two trees of one log only, named by the origin line.
         if (a.Origin != b.Origin)
             throw new TLogException(TLogErrorCode.InvalidCheckpoint,
@@ -110,17 +110,27 @@ public static partial class TLogCommands
         return 0;
     }
 
-    private static Checkpoint ReadCheckpoint(string path, NoteKey key)
+    private static Checkpoint ReadCheckpoint(string path, string option, NoteKey key)
     {
-        var cp = CheckpointSigner.Verify(File.ReadAllText(path), key.PublicKey, key.Name, out var code, out var error);
+        var cp = CheckpointSigner.Verify(Inputs.ReadText(path, option), key.PublicKey, key.Name, out var code, out var error);
         return cp ?? throw new TLogException(code, $"{path}: {error}");
     }
 
     private static List<byte[]> ReadProof(string path)
     {
-        var text = File.ReadAllText(path).Trim();
-        if (text.StartsWith('{'))
-            return JsonDocument.Parse(text).RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Convert.FromBase64String).ToList();
+        var text = Inputs.ReadText(path, "--proof").Trim();
+        try
+        {
+            if (text.StartsWith('{'))
+            {
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
+            }
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Convert.FromBase64String).ToList();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new FormatException($"--proof: '{path}' is neither 'tlog consistency --json' output nor one base64 hash per line ({e.Message})", e);
+        }
     }
 }
