@@ -95,7 +95,7 @@ public sealed record MpcsignSection(
                     "steward" => Role.Steward,
                     _ => throw new BundleFormatException(BundleErrorCode.MalformedField, $"{p}.role is '{role}'; expected engineer or steward"),
                 },
-                ApprovedAtUnixMs = a.TryGetProperty("approvedAt", out var t) && t.TryGetInt64(out var ms) ? ms : 0,
+                ApprovedAtUnixMs = ApprovedAt(a, p),
                 PublicKeySpki = ByteString.CopyFrom(JsonFields.Base64(a, "publicKeySpki", p)),
                 Assertion = new Assertion
                 {
@@ -115,7 +115,16 @@ public sealed record MpcsignSection(
                 RequiredStewards = (uint)JsonFields.NonNegativeInt(policy, "requiredStewards", at + ".policy", BundleErrorCode.MalformedField),
             },
             approvals,
-            e.TryGetProperty("frost", out var frost) ? frost.GetRawText() : null,
+            e.TryGetProperty("frost", out var frost) ? JsonFields.RawText(frost, at + ".frost") : null,
             JsonFields.Hex(e, "enclaveMeasurement", at, 48, BundleErrorCode.MalformedField));
+    }
+
+    /// <summary>Milliseconds since 1970; absent or null reads as 0 (not signed: shown, never checked).</summary>
+    private static long ApprovedAt(JsonElement approval, string path)
+    {
+        if (!approval.TryGetProperty("approvedAt", out var t) || t.ValueKind == JsonValueKind.Null) return 0;
+        if (t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var ms)) return ms;
+        throw new BundleFormatException(BundleErrorCode.MalformedField,
+            $"{path}.approvedAt: expected an integer (milliseconds since 1970); got {(t.ValueKind == JsonValueKind.Number ? t.GetRawText() : "a " + t.ValueKind.ToString().ToLowerInvariant())}.");
     }
 }
