@@ -24,6 +24,7 @@ namespace MpcSigning.Tests.Fuzzing;
 public class BundleFuzzTests
 {
     private const long Inputs = 120_000;
+    private const long TrustRootInputs = 10_000;
 
     /// <summary>
     /// A full verification costs milliseconds (Ed25519, X.509 chain, three ECDSA assertions, FROST evidence), so it
@@ -85,7 +86,46 @@ public class BundleFuzzTests
             Generate = rng => new Input(JsonMutator.Mutate(rng, _doc), rng.Next(1_000_000) / 1e6),
             Check = Check,
             Describe = i => FuzzRunner.Base64(i.Json),
+            SaveSeeds = SaveTrust,
         });
+
+    [Test]
+    public void TrustedRootReader_MutatedTrustRoots_AreRefusedAsCliErrors()
+    {
+        var doc = JDoc.Parse(global::MpcSigning.Cli.TrustMaterial.TrustedRootJson(_node.Host));
+        var files = FuzzRunner.ScratchDirectory();
+        try
+        {
+            FuzzRunner.Run(new FuzzCampaign<byte[]>
+            {
+                Name = "trusted-root",
+                Inputs = TrustRootInputs,
+                Generate = rng => JsonMutator.Mutate(rng, doc),
+                Check = bytes =>
+                {
+                    var path = Path.Combine(files, $"{Environment.CurrentManagedThreadId}.json");
+                    File.WriteAllBytes(path, bytes);
+                    var trust = global::MpcSigning.Cli.TrustMaterial.FromTrustedRoot(path);
+                    return trust.CaCertificates.Count > 0 && trust.LogPublicKey.Length == 32 ? "read" : throw new FuzzViolation("a trust root without CA or log key was read");
+                },
+                Describe = b => FuzzRunner.Base64(b),
+                IsRefusal = e => e is global::MpcSigning.Cli.CliException,
+            });
+        }
+        finally
+        {
+            Directory.Delete(files, recursive: true);
+        }
+    }
+
+    /// <summary>The node's bundle and trust exist only for this run: saved on failure, so `mpcsign verify` can check an input again.</summary>
+    private string SaveTrust(string dir)
+    {
+        File.WriteAllBytes(Path.Combine(dir, "original.bundle.json"), _bundle);
+        File.WriteAllBytes(Path.Combine(dir, "trusted_root.json"), global::MpcSigning.Cli.TrustMaterial.TrustedRootJson(_node.Host));
+        return $"The node's bundle and trust root are in {dir}; check an input with: mpcsign verify --bundle FILE " +
+               $"--artifact-digest {Convert.ToHexStringLower(_digest)} --trust-root {Path.Combine(dir, "trusted_root.json")}\n";
+    }
 
     private string Check(Input input)
     {

@@ -72,6 +72,13 @@ internal sealed class FuzzCampaign<T>
 
     /// <summary>Exceptions that are the parser's documented refusal (its own error types); anything else is a crash.</summary>
     public Func<Exception, bool> IsRefusal { get; init; } = _ => false;
+
+    /// <summary>
+    /// On failure: saves what the inputs were made from when it is generated per run (keys, certificates, the
+    /// node's bundle and trust material), so a failing input can be checked again after the run; returns a line
+    /// saying where.
+    /// </summary>
+    public Func<string, string>? SaveSeeds { get; init; }
 }
 
 internal sealed record FuzzFailure(long Iteration, string Kind, string Detail, string Input);
@@ -124,7 +131,17 @@ internal static class FuzzRunner
             $"fuzz {campaign.Name}: {done:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s ({done / Math.Max(sw.Elapsed.TotalSeconds, 1e-3):N0}/s), " +
             $"{failures.Count} failures; outcomes: {top}");
         var summary = new FuzzSummary(done, sw.Elapsed, failures.OrderBy(f => f.Iteration).ToArray(), outcomes);
-        if (assert && summary.Failures.Count > 0) Assert.Fail(Report(campaign.Name, runSeed, summary));
+        if (assert && summary.Failures.Count > 0)
+        {
+            var saved = "";
+            if (campaign.SaveSeeds is { } save)
+            {
+                var dir = Path.Combine(Path.GetTempPath(), $"mpcsign-fuzz-{campaign.Name}-{runSeed:x16}-seeds");
+                Directory.CreateDirectory(dir);
+                saved = save(dir);
+            }
+            Assert.Fail(Report(campaign.Name, runSeed, summary) + saved);
+        }
         return summary;
     }
 
@@ -209,6 +226,14 @@ internal static class FuzzRunner
         {
             return $"(input not printable: {e.GetType().Name})";
         }
+    }
+
+    /// <summary>A new directory for inputs a parser reads from a file: in memory (/dev/shm) when the machine has it.</summary>
+    public static string ScratchDirectory()
+    {
+        var dir = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "mpcsign-fuzz-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
     }
 
     /// <summary>Hex of at most <paramref name="max"/> bytes, with the full length.</summary>

@@ -80,7 +80,21 @@ public class SnpReportFuzzTests
             Check = Check,
             Describe = i => $"seed {i.Seed.Name}, mutation {i.Mutation}, report {FuzzRunner.Hex(i.Report)}" +
                             (ReferenceEquals(i.Certs, i.Seed.Certs) ? "" : $", VCEK {FuzzRunner.Base64(i.Certs.SigningKey)}"),
+            SaveSeeds = SaveSimulated,
         });
+
+    /// <summary>The simulated hierarchy is made per run: saved on failure with its reports, so an input can be checked again.</summary>
+    private string SaveSimulated(string dir)
+    {
+        foreach (var s in _seeds.Where(s => s.Name.StartsWith("simulated", StringComparison.Ordinal)))
+        {
+            File.WriteAllBytes(Path.Combine(dir, s.Name + ".report.bin"), s.Report);
+            File.WriteAllBytes(Path.Combine(dir, s.Name + ".vcek.der"), s.Certs.SigningKey);
+            File.WriteAllBytes(Path.Combine(dir, s.Name + ".ask.der"), s.Certs.Intermediate ?? []);
+            File.WriteAllBytes(Path.Combine(dir, s.Name + ".ark.der"), s.Certs.Root ?? []);
+        }
+        return $"The simulated reports and certificates of this run are in {dir} (verified at {_seeds[^1].At:O}).\n";
+    }
 
     private Input Generate(FuzzRng rng)
     {

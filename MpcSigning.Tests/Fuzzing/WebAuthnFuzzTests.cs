@@ -105,9 +105,7 @@ public class WebAuthnFuzzTests
     public void SoftwareAuthenticatorFile_MutatedFiles_AreRefusedAsAuthNErrors()
     {
         var doc = JDoc.Parse(_authenticatorFile);
-        // Memory-backed when the machine has it: the reader is under test, not the disk.
-        var files = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : _dir.Path, "mpcsign-fuzz-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(files);
+        var files = FuzzRunner.ScratchDirectory();
         try
         {
             FuzzRunner.Run(new FuzzCampaign<byte[]>
