@@ -108,6 +108,7 @@ internal static class FuzzRunner
             (only is null ? "" : $" MPCSIGN_FUZZ_ITERATION={only}") + ")");
         var failures = new ConcurrentQueue<FuzzFailure>();
         var outcomes = new Dictionary<string, long>();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new Dictionary<string, long>(),
@@ -125,10 +126,12 @@ internal static class FuzzRunner
                     foreach (var (key, count) in local) outcomes[key] = outcomes.GetValueOrDefault(key) + count;
             });
         sw.Stop();
+        // CPU time as well as wall time: on a shared machine the wall time says more about the neighbours.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var done = outcomes.Values.Sum();
         var top = string.Join(", ", outcomes.OrderByDescending(kv => kv.Value).Take(14).Select(kv => $"{kv.Key} {kv.Value:N0}"));
         TestContext.Progress.WriteLine(
-            $"fuzz {campaign.Name}: {done:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s ({done / Math.Max(sw.Elapsed.TotalSeconds, 1e-3):N0}/s), " +
+            $"fuzz {campaign.Name}: {done:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s, {cpu.TotalSeconds:F1} s CPU ({done / Math.Max(sw.Elapsed.TotalSeconds, 1e-3):N0}/s), " +
             $"{failures.Count} failures; outcomes: {top}");
         var summary = new FuzzSummary(done, sw.Elapsed, failures.OrderBy(f => f.Iteration).ToArray(), outcomes);
         if (assert && summary.Failures.Count > 0)
