@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MpcSigning.Attestation;
+using MpcSigning.Attestation.Providers;
 using MpcSigning.Attestation.Providers.Simulated;
 using MpcSigning.Attestation.Report;
 using MpcSigning.Attestation.Verification;
@@ -21,6 +22,7 @@ public class SnpReportFuzzTests
     /// <summary>Parser inputs at scale 1; a few percent also reach the full verifier (see <see cref="Generate"/>).</summary>
     private const long Inputs = 400_000;
     private const double VerifyShare = 0.02;
+    private const long TableInputs = 100_000;
 
     private sealed record Seed(string Name, byte[] Report, AttestationCertificates Certs, AttestationPolicy Policy, byte[] ReportData, DateTimeOffset At);
 
@@ -82,6 +84,33 @@ public class SnpReportFuzzTests
                             (ReferenceEquals(i.Certs, i.Seed.Certs) ? "" : $", VCEK {FuzzRunner.Base64(i.Certs.SigningKey)}"),
             SaveSeeds = SaveSimulated,
         });
+
+    [Test]
+    public void CertificateTable_MutatedHostTables_AreRefusedAsAttestationErrors()
+    {
+        // The host (hypervisor) writes this table: it is as untrusted as the report it comes with.
+        var tables = _seeds.Select(s => CertificateTable.Build(
+            [(CertificateTable.Vcek, s.Certs.SigningKey), (CertificateTable.Ask, s.Certs.Intermediate ?? SnpSample.Root("ask_milan.pem")), (CertificateTable.Ark, s.Certs.Root ?? SnpSample.Root("ark_milan.pem"))])).ToArray();
+        FuzzRunner.Run(new FuzzCampaign<byte[]>
+        {
+            Name = "snp-certificate-table",
+            Inputs = TableInputs,
+            Generate = rng =>
+            {
+                var table = rng.Pick(tables);
+                // Mostly the 96-byte header (GUIDs, offsets, lengths), where the parser decides; sometimes anywhere.
+                return rng.Chance(0.7) ? ByteMutator.MutateInPlace(rng, table, 0, 96) : ByteMutator.Mutate(rng, table, tables);
+            },
+            Check = table =>
+            {
+                var parsed = CertificateTable.Parse(table);
+                var certs = CertificateTable.ToCertificates(parsed, "the fuzzed table");
+                return certs.SigningKey.Length > 0 ? $"parsed ({parsed.Count} entries)" : "parsed (empty VCEK)";
+            },
+            Describe = b => FuzzRunner.Hex(b, 256),
+            IsRefusal = e => e is AttestationException,
+        });
+    }
 
     /// <summary>The simulated hierarchy is made per run: saved on failure with its reports, so an input can be checked again.</summary>
     private string SaveSimulated(string dir)

@@ -84,7 +84,7 @@ public class WebAuthnFuzzTests
     [OneTimeTearDown]
     public void Cleanup()
     {
-        foreach (var s in _seeds) s.Key?.Dispose();
+        foreach (var key in _seeds.Select(s => s.Key).Distinct()) key?.Dispose();
         _dir.Dispose();
     }
 
