@@ -40,7 +40,7 @@ internal static class JsonFields
     }
 
     /// <summary>A JSON string's text; a string that decodes to no text (invalid UTF-8, an unpaired \ud800 escape) is refused.</summary>
-    public static string Text(JsonElement el, string path, BundleErrorCode code = BundleErrorCode.MalformedField)
+    private static string Text(JsonElement el, string path, BundleErrorCode code)
     {
         try
         {
