@@ -116,7 +116,7 @@ public sealed record MpcsignSection(
                 RequiredStewards = (uint)JsonFields.NonNegativeInt(policy, "requiredStewards", at + ".policy", BundleErrorCode.MalformedField),
             },
             approvals,
-            e.TryGetProperty("frost", out var frost) ? frost.GetRawText() : null,
+            e.TryGetProperty("frost", out var frost) ? JsonFields.RawText(frost, at + ".frost") : null,
             JsonFields.Hex(e, "enclaveMeasurement", at, 48, BundleErrorCode.MalformedField));
     }
 
