@@ -62,10 +62,11 @@ public class FuzzFindingsTests
             Throws.InstanceOf<BundleFormatException>().With.Message.Contains("mpcsign.frost"));
 
     [Test]
-    public void SigstoreBundleJson_MediaTypeNotUtf8_IsRefusedAsMalformedField()
+    public void SigstoreBundleJson_MediaTypeNotUtf8_IsRefusedNamingIt()
     {
+        // Checked once when the document is parsed (JsonFields.RequireText), so the code is MalformedJson.
         Assert.That(SigstoreBundleJson.TryRead(WithInvalidUtf8("{\"mediaType\":\"x\"}", "\"mediaType\":\""), out _, out var error), Is.False);
-        Assert.That(error.Code, Is.EqualTo(BundleErrorCode.MalformedField));
+        Assert.That(error.Code, Is.EqualTo(BundleErrorCode.MalformedJson));
         Assert.That(error.Message, Does.Contain("bundle.mediaType"));
     }
 
