@@ -98,12 +98,25 @@ internal static class FuzzRunner
     /// <param name="campaign">The parser's campaign.</param>
     /// <param name="assert">Fail the test when an input failed (the harness's own tests look at the summary instead).</param>
     /// <param name="seed">A fixed seed and exactly <see cref="FuzzCampaign{T}.Inputs"/> inputs, ignoring the environment.</param>
+    /// <summary>
+    /// A seed or summary line: to the test progress stream (shown at normal verbosity) and, when MPCSIGN_FUZZ_LOG names
+    /// a file, appended there too, so a quiet `dotnet test` (as in .ci/run) still leaves every seed printed.
+    /// </summary>
+    private static void Report(string line)
+    {
+        TestContext.Progress.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("MPCSIGN_FUZZ_LOG") is { Length: > 0 } file)
+            lock (ReportLock) File.AppendAllText(file, line + Environment.NewLine);
+    }
+
+    private static readonly object ReportLock = new();
+
     public static FuzzSummary Run<T>(FuzzCampaign<T> campaign, bool assert = true, ulong? seed = null)
     {
         var runSeed = seed ?? FuzzSettings.Seed;
         var only = seed is null ? FuzzSettings.OnlyIteration : null;
         var n = seed is not null ? campaign.Inputs : only is null ? FuzzSettings.Count(campaign.Inputs) : 1;
-        TestContext.Progress.WriteLine(
+        Report(
             $"fuzz {campaign.Name}: seed 0x{runSeed:x16}, {n:N0} inputs (replay: MPCSIGN_FUZZ_SEED=0x{runSeed:x16}" +
             (only is null ? "" : $" MPCSIGN_FUZZ_ITERATION={only}") + ")");
         var failures = new ConcurrentQueue<FuzzFailure>();
@@ -130,7 +143,7 @@ internal static class FuzzRunner
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var done = outcomes.Values.Sum();
         var top = string.Join(", ", outcomes.OrderByDescending(kv => kv.Value).Take(14).Select(kv => $"{kv.Key} {kv.Value:N0}"));
-        TestContext.Progress.WriteLine(
+        Report(
             $"fuzz {campaign.Name}: {done:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s, {cpu.TotalSeconds:F1} s CPU ({done / Math.Max(sw.Elapsed.TotalSeconds, 1e-3):N0}/s), " +
             $"{failures.Count} failures; outcomes: {top}");
         var summary = new FuzzSummary(done, sw.Elapsed, failures.OrderBy(f => f.Iteration).ToArray(), outcomes);
