@@ -21,7 +21,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
     public FrostSignerActor(IQuorumEvidenceVerifier evidence)
     {
         _evidence = evidence;
-        Receive<FrostDkgBegin>(OnBegin);
+        ReceiveAsync<FrostDkgBegin>(OnBeginAsync);
         Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
         {
             s.Round1.Add(m.Package);
@@ -46,13 +46,26 @@ public sealed partial class FrostSignerActor : ReceiveActor
 
     private static string Key(ByteString sessionId) => Convert.ToHexStringLower(sessionId.Span);
 
-    private void OnBegin(FrostDkgBegin m)
+    /// <summary>
+    /// Checks the evidence (the mailbox waits meanwhile, so peers' round-1 packages queue behind it), then starts the DKG.
+    /// </summary>
+    private async Task OnBeginAsync(FrostDkgBegin m)
     {
+        var sender = Sender;
         var key = m.Evidence is null ? "-" : Key(m.Evidence.SessionId);
-        var why = m.Evidence is null ? "no evidence was given" : _evidence.Check(m.Evidence);
+        string? why;
+        try
+        {
+            why = m.Evidence is null ? "no evidence was given" : await _evidence.CheckAsync(m.Evidence, CancellationToken.None);
+        }
+        catch (Exception e) when (e is AskTimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            Refuse(sender, m.RequestId, "signing.evidence_unavailable", "signer cannot check the quorum evidence now (" + e.Message + "); retry", key);
+            return;
+        }
         if (why is not null)
         {
-            Refuse(Sender, m.RequestId, "signing.evidence_refused", "signer refuses: the quorum evidence does not convince it: " + why, key);
+            Refuse(sender, m.RequestId, "signing.evidence_refused", "signer refuses: the quorum evidence does not convince it: " + why, key);
             return;
         }
         var session = Session(key);
@@ -61,7 +74,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
             Refuse(Sender, m.RequestId, "signing.dkg_already_started", $"session {key} already ran its DKG on this signer", key);
             return;
         }
-        session.Begin(m, Sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
+        session.Begin(m, sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
         var mine = session.Participant!.DkgPart1();
         foreach (var peer in session.Peers.Where(p => p.Identifier != m.Identifier))
             Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine }, Self);
