@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Ca;
 
 namespace MpcSigning.Ca;
@@ -14,7 +15,7 @@ public sealed class CaActor : ReceiveActor
             var reply = CaMessages.Handle(ca, cmd, clock.GetUtcNow());
             Sender.Tell(reply);
             var outcome = reply is SessionKeyRefused r ? "refused: " + r.Error.Code : "certified";
-            Audit.Record("ca", "coordinator", nameof(CertifySessionKey), Convert.ToHexStringLower(cmd.SessionId.Span), outcome);
+            Audit.Record("ca", "coordinator", nameof(CertifySessionKey), Convert.ToHexStringLower(cmd.SessionId.Span), outcome, LinkAttestation.Of(Sender));
         });
     }
 }

@@ -44,8 +44,9 @@ internal static class NodeCommand
                 string.Join(", ", config.Cluster!.SeedNodes.Select(s => $"{s.Host}:{s.Port}")));
             var up = await Task.WhenAny(node.WhenUp, stop.Task, node.System.WhenTerminated);
             if (up == node.WhenUp) ctx.Out.WriteLine($"node {config.NodeName} is up");
-            var ended = await Task.WhenAny(stop.Task, node.System.WhenTerminated);
-            if (ended == stop.Task)
+            await Task.WhenAny(stop.Task, node.System.WhenTerminated);
+            // The generic host's console lifetime also hears the signal and may have run the shutdown first.
+            if (stop.Task.IsCompleted)
             {
                 ctx.Out.WriteLine($"node {config.NodeName}: {stop.Task.Result}, leaving the cluster");
                 return 0;

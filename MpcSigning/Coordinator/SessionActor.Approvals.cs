@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
@@ -55,7 +56,7 @@ internal sealed partial class SessionActor
         {
             // A retry of an approval already recorded: idempotent, nothing changes.
             sender.Tell(Status(cmd.RequestId, duplicate: true));
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate", LinkAttestation.Of(sender));
             return;
         }
 
@@ -87,7 +88,7 @@ internal sealed partial class SessionActor
                 return;
             case { Verdict: Rejected rejected }:
                 sender.Tell(rejected);
-                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code);
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code, LinkAttestation.Of(sender));
                 return;
             case { Verdict: ApprovalVerified verified }:
                 Admit(cmd, sender, who, verified.Approval);
@@ -114,7 +115,7 @@ internal sealed partial class SessionActor
         if (Previous(who) is not null)
         {
             sender.Tell(Status(cmd.RequestId, duplicate: true));
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate", LinkAttestation.Of(sender));
             return;
         }
         var approved = new SessionEvent { Approved = new Approved { Approval = approval } };
@@ -123,7 +124,7 @@ internal sealed partial class SessionActor
         {
             PersistEvents([approved], (sender, cmd.RequestId), () =>
             {
-                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role), LinkAttestation.Of(sender));
                 sender.Tell(Status(cmd.RequestId));
             });
             return;
@@ -134,8 +135,8 @@ internal sealed partial class SessionActor
         PersistEvents([approved, new SessionEvent { QuorumReached = reached }], (sender, cmd.RequestId), () =>
         {
             Timers.Cancel(ExpiryTimer);
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
-            Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role), LinkAttestation.Of(sender));
+            Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached", LinkAttestation.Of(sender));
             _signingWaiters.Add((sender, cmd.RequestId));
             EnsureSigning();
         });

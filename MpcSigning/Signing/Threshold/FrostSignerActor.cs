@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
@@ -25,14 +26,14 @@ public sealed partial class FrostSignerActor : ReceiveActor
         Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
         {
             s.Round1.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received");
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received", LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<FrostDkgRound2>(m => Guarded(m.SessionId, s =>
         {
             var mine = m.Package.Recipient == s.Identifier;
             if (mine) s.Round2.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer");
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer", LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<FrostCommit>(OnCommit);
@@ -40,7 +41,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
         Receive<DestroySessionKey>(m =>
         {
             Forget(Key(m.SessionId));
-            Audit.Record("signer", "coordinator", nameof(DestroySessionKey), Key(m.SessionId), "zeroed");
+            Audit.Record("signer", "coordinator", nameof(DestroySessionKey), Key(m.SessionId), "zeroed", LinkAttestation.Of(Sender));
         });
     }
 
@@ -74,11 +75,12 @@ public sealed partial class FrostSignerActor : ReceiveActor
             Refuse(Sender, m.RequestId, "signing.dkg_already_started", $"session {key} already ran its DKG on this signer", key);
             return;
         }
+        CrashPoint.At("signer-dkg");
         session.Begin(m, sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
         var mine = session.Participant!.DkgPart1();
         foreach (var peer in session.Peers.Where(p => p.Identifier != m.Identifier))
             Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine }, Self);
-        Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent");
+        Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent", LinkAttestation.Of(sender));
         Advance(session);
     }
 
@@ -107,7 +109,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
     {
         var commitments = s.Participant?.Commit() ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
         Sender.Tell(new FrostCommitted { RequestId = m.RequestId, SessionId = m.SessionId, Commitments = commitments });
-        Audit.Record("signer", "coordinator", nameof(FrostCommit), s.Id, "committed");
+        Audit.Record("signer", "coordinator", nameof(FrostCommit), s.Id, "committed", LinkAttestation.Of(Sender));
     }, m.RequestId);
 
     private void OnSign(FrostSign m) => Guarded(m.SessionId, s =>
@@ -116,7 +118,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
         {
             var share = s.Participant?.Sign(m.Package) ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
             Sender.Tell(new FrostSigned { RequestId = m.RequestId, SessionId = m.SessionId, Share = share });
-            Audit.Record("signer", "coordinator", nameof(FrostSign), s.Id, "signed; share and nonces zeroed");
+            Audit.Record("signer", "coordinator", nameof(FrostSign), s.Id, "signed; share and nonces zeroed", LinkAttestation.Of(Sender));
         }
         finally
         {
@@ -158,7 +160,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
     private void Refuse(IActorRef to, string requestId, string code, string message, string session)
     {
         to.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = code, Message = message } });
-        Audit.Record("signer", "coordinator", "request", session, "refused: " + code);
+        Audit.Record("signer", "coordinator", "request", session, "refused: " + code, LinkAttestation.Of(to));
     }
 
     protected override void PostStop()
