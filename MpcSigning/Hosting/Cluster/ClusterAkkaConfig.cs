@@ -38,6 +38,9 @@ public static class ClusterAkkaConfig
             akka {
               actor.provider = cluster
               remote.log-remote-lifecycle-events = off
+              # SIGTERM and SIGINT belong to 'mpcsign node', which then runs the coordinated shutdown itself; Akka's own
+              # handler would run it first and leave the command unable to tell a requested stop from being downed
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
               cluster {
                 roles = [{{string.Join(", ", roles.Select(Quote))}}]
                 seed-nodes = [{{seeds}}]

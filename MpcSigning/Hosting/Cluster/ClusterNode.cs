@@ -113,6 +113,8 @@ public sealed class ClusterNode : IAsyncDisposable
         var transport = ClusterTransport.Create(options.Hostname, options.Port);
         var hocon = ClusterAkkaConfig.Member(options, config.Roles, transport).WithFallback(NodeAkkaConfig.Build(journalPath));
         var host = new HostBuilder()
+            // SIGTERM/SIGINT belong to 'mpcsign node', which stops the member itself (not the console lifetime's race)
+            .ConfigureServices(services => services.AddSingleton<IHostLifetime, CallerControlledLifetime>())
             .ConfigureServices(services => services.AddAkka(ClusterOptions.SystemName, builder =>
             {
                 builder.AddHocon(hocon, HoconAddMode.Prepend)
@@ -214,5 +216,13 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             _dataLock?.Dispose();
         }
+    }
+
+    /// <summary>A host lifetime that listens to no signal: whoever owns the node decides when it stops.</summary>
+    private sealed class CallerControlledLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

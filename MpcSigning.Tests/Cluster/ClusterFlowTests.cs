@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using MpcSigning.Cli;
+using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Checkpoints;
+using MpcSigning.TLog.Trust;
+using MpcSigning.Tests.Support;
+
+namespace MpcSigning.Tests.Cluster;
+
+/// <summary>
+/// The 7-member cluster of config/cluster/ (authn, ca, tlog, coordinator, three signers), each a real <c>mpcsign node</c>
+/// process on 127.0.0.1, started once for the fixture. First the whole flow through the CLI as a cluster client; then one
+/// member at a time is killed at a chosen step (kill -9, or the process SIGKILLs itself at a crash step) and started
+/// again: every session ends signed and logged exactly once, with the approvals recorded before the kill kept.
+/// The later tests drive the cluster through an in-process client (the same <see cref="ClusterConnection"/> the CLI uses).
+/// </summary>
+[NonParallelizable]
+public class ClusterFlowTests
+{
+    /// <summary>Short service timeout: a request to a killed member fails (and its step is retried) within seconds.</summary>
+    private static readonly (string, string)[] Env = [("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "6"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true")];
+
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(60);
+
+    private ClusterMembers _cluster = null!;
+    private ClusterConnection _client = null!;
+
+    private string Auth => _cluster.Dir.File("authenticators");
+
+    private string ClientDir => _cluster.Dir.File("client");
+
+    [OneTimeSetUp]
+    public async Task StartCluster()
+    {
+        _cluster = new ClusterMembers(Env);
+        _cluster.StartAll();
+        var env = _cluster.ClusterEnv(null);
+        var config = NodeConfig.Load(ClusterMembers.ConfigFile("client"), n => env.FirstOrDefault(e => e.Name == n).Value);
+        _client = await ClusterConnection.ConnectAsync(config, DataDirectory.Open(ClientDir));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCluster()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        _cluster?.Dispose();
+    }
+
+    private Mpcsign.Result Cli(params string[] args) =>
+        Mpcsign.RunWith(_cluster.ClusterEnv(null), ClientDir, Prompt, [.. args, "--config", ClusterMembers.ConfigFile("client")]);
+
+    private static Mpcsign.Result Ok(Mpcsign.Result r)
+    {
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Out + r.Err);
+        return r;
+    }
+
+    private static string Email(string name) => name.ToLowerInvariant() + "@example.com";
+
+    [Test, Order(1)]
+    public void WholeFlow_SevenProcesses_ThroughTheCli_BundleVerifiesOffline()
+    {
+        foreach (var (name, role) in new[] { ("Alice", "engineer"), ("Bob", "steward"), ("Carol", "steward") })
+            Assert.That(Ok(Cli("enroll", "--name", name, "--email", Email(name), "--role", role, "--authenticator-dir", Auth)).Out,
+                Does.Contain("enrolled as " + role));
+        var artifact = _cluster.Dir.File("artifact");
+        File.WriteAllText(artifact, "clustered artifact " + Guid.NewGuid());
+        var session = Ok(Cli("request", "--artifact", artifact)).Out.Trim();
+        Assert.That(session, Has.Length.EqualTo(32), "request prints the session id");
+
+        Mpcsign.Result last = null!;
+        foreach (var name in new[] { "Alice", "Bob", "Carol" })
+            last = Ok(Cli("join", "--session", session, "--name", name, "--email", Email(name), "--authenticator-dir", Auth));
+        Assert.That(last.Out, Does.Contain("signed, certified and logged"));
+        var bundle = Path.Combine(ClientDir, "bundles", session + ".json");
+        Assert.That(last.Out, Does.Contain(bundle), "the client saves the bundle under its data directory");
+        Assert.That(Ok(Cli("status", "--session", session)).Out, Does.Contain("signed, certified and logged"));
+
+        // Offline, exactly like the demo's bundle: the verifier gets only the bundle, the artifact and a trusted root.
+        var trustRoot = WriteTrustedRoot();
+        var verified = Ok(Mpcsign.RunWith([], _cluster.Dir.File("verifier"), Prompt,
+            "verify", "--bundle", bundle, "--artifact", artifact, "--trust-root", trustRoot));
+        Assert.That(verified.Out, Does.StartWith("verified:"));
+
+        var signerAudit = _cluster.Output("signer-1");
+        Assert.That(_cluster.IsRunning("signer-1"), Is.True, signerAudit);
+    }
+
+    [Test, Order(2)]
+    public async Task SignerKilledDuringDkg_RestartedSignerJoinsTheRetry_SignedAndLoggedOnce()
+    {
+        _cluster.Stop("signer-2", Prompt);
+        _cluster.Start("signer-2", (CrashPoint.StepVariable, "signer-dkg"));
+        _cluster.WaitUp("signer-2");
+
+        var (session, digest) = await RequestAsync();
+        await ApproveAsync(session, "Alice");
+        await ApproveAsync(session, "Bob");
+        var third = ApproveAsync(session, "Carol"); // completes the quorum: the DKG starts and signer-2 dies in it
+        Assert.That(_cluster.WaitExited("signer-2", Prompt), Is.EqualTo(137), "signer-2 killed itself during the DKG");
+        _cluster.Start("signer-2");
+        _cluster.WaitUp("signer-2");
+        await IgnoreInterruptedAsync(third);
+
+        await AssertSignedOnceAsync(session, digest);
+    }
+
+    [Test, Order(3)]
+    public async Task CoordinatorKilledAfterTwoApprovals_ApprovalsKept_ThirdCompletesOnce()
+    {
+        var (session, digest) = await RequestAsync();
+        await ApproveAsync(session, "Alice");
+        await ApproveAsync(session, "Bob");
+        _cluster.Kill("coordinator");
+        _cluster.Start("coordinator");
+        _cluster.WaitUp("coordinator");
+
+        var kept = await _client.Client.StatusAsync(session);
+        Assert.That(kept.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob") }), "approvals persisted before the kill");
+        Assert.That(kept.Phase, Is.EqualTo(SessionPhase.AwaitingApprovals));
+        var done = await ApproveAsync(session, "Carol");
+        Assert.That(done.Phase, Is.EqualTo(SessionPhase.Completed), done.Failure?.Message);
+        await AssertSignedOnceAsync(session, digest);
+    }
+
+    [Test, Order(4)]
+    public async Task LogKilledBetweenAppendAndReply_RestartedLogReturnsTheSameEntry_LoggedOnce()
+    {
+        _cluster.Stop("tlog", Prompt);
+        _cluster.Start("tlog", (CrashPoint.StepVariable, "tlog-appended"));
+        _cluster.WaitUp("tlog");
+
+        var (session, digest) = await RequestAsync();
+        await ApproveAsync(session, "Alice");
+        await ApproveAsync(session, "Bob");
+        var third = ApproveAsync(session, "Carol"); // signs, then the log makes the entry durable and dies before replying
+        Assert.That(_cluster.WaitExited("tlog", Prompt), Is.EqualTo(137), "the log node killed itself after the append");
+        _cluster.Start("tlog");
+        _cluster.WaitUp("tlog");
+        await IgnoreInterruptedAsync(third);
+
+        await AssertSignedOnceAsync(session, digest);
+    }
+
+    [Test, Order(5)]
+    public void Member_Sigterm_LeavesTheClusterAndExitsZero()
+    {
+        var (code, output) = _cluster.Stop("signer-3", Prompt);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("leaving the cluster"));
+        _cluster.Start("signer-3");
+        _cluster.WaitUp("signer-3");
+    }
+
+    private async Task<(byte[] Session, byte[] Digest)> RequestAsync()
+    {
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var requested = await _client.Client.RequestSigningAsync(digest, "artifact", "test");
+        return (requested.SessionId.ToByteArray(), digest);
+    }
+
+    private Task<SessionStatus> ApproveAsync(byte[] session, string name) => FlowCommands.ApproveAsync(_client, session, name, Email(name), Auth);
+
+    /// <summary>The approval that completed the quorum may be answered "signing did not finish; it resumes" when a member died.</summary>
+    private static async Task IgnoreInterruptedAsync(Task<SessionStatus> approval)
+    {
+        try
+        {
+            await approval;
+        }
+        catch (ServiceRefusedException e) when (e.Error.Code == "coordinator.signing_failed")
+        {
+        }
+    }
+
+    /// <summary>
+    /// The session ends Completed (status polled: a session whose step failed resumes at its next message), its bundle
+    /// names the three approvers, and the log holds exactly one entry for its digest.
+    /// </summary>
+    private async Task AssertSignedOnceAsync(byte[] session, byte[] digest)
+    {
+        SessionStatus status;
+        var deadline = DateTime.UtcNow + Prompt;
+        while (true)
+        {
+            status = await _client.Client.StatusAsync(session);
+            if (status.Phase is SessionPhase.Completed or SessionPhase.Failed || DateTime.UtcNow > deadline) break;
+            await Task.Delay(500);
+        }
+        Assert.That(status.Phase, Is.EqualTo(SessionPhase.Completed), status.Failure?.Message);
+        Assert.That(status.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob"), Email("Carol") }));
+        var entries = await _client.Client.FindLogEntriesAsync(digest);
+        Assert.That(entries.Entries, Has.Count.EqualTo(1), "one log entry per session, whatever was killed");
+        Assert.That(entries.Entries[0].LogIndex, Is.EqualTo(status.LogIndex));
+    }
+
+    /// <summary>The deployment's Sigstore TrustedRoot, from the CA member's certificate and the log member's key.</summary>
+    private string WriteTrustedRoot()
+    {
+        var config = NodeConfig.Load(ClusterMembers.ConfigFile("client"), _ => null);
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_cluster.DataDir("ca"), "ca.pem"));
+        using var key = LogKey.LoadOrCreate(Path.Combine(_cluster.DataDir("tlog"), new TLogOptions().KeyFileName));
+        var identity = new LogIdentity(config.LogOrigin, config.LogKeyName, config.LogBaseUrl, key.PublicKey, key.SubjectPublicKeyInfo, key.LogId);
+        var path = _cluster.Dir.File("trust-root.json");
+        using (var stream = File.Create(path))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            TrustedRootWriter.Write(w, [ca.RawData], config.CaIssuer, identity, ca.NotBefore.ToUniversalTime());
+        return path;
+    }
+}
