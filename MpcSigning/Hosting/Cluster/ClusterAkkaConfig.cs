@@ -12,18 +12,22 @@ public static class ClusterAkkaConfig
 {
     /// <summary>
     /// Serialization for every networked system. Akka's own messages (cluster gossip, heartbeats, singleton hand-over,
-    /// receptionist, system messages) keep the internal serializers their modules bind to their types. Everything else
-    /// that would fall through to the catch-all "System.Object" (Newtonsoft JSON by default) is bound to
-    /// <see cref="ProtoSerializer"/>, which refuses any type not declared in proto/: such a message is dropped at the
-    /// sender, logged, and the link stays up. The "json" serializer itself (id 1) is replaced by
-    /// <see cref="RefusedJsonSerializer"/>, so a peer's frame that names JSON is refused on arrival as well.
+    /// receptionist, system messages) keep the internal serializers their modules bind to their types. mpcsign's
+    /// messages, and everything else that would fall through to the catch-all "System.Object" (Newtonsoft JSON by
+    /// default), go to <see cref="ProtoSerializer"/>, which refuses any type not declared in proto/: such a message is
+    /// dropped at the sender, logged, and the link stays up. The general-purpose serializers a peer could name in a frame
+    /// ("json", id 1; Akka.Remote's generic "proto", id 2, which loads whatever protobuf type the frame names) are
+    /// replaced by refusing ones, so such a frame is refused on arrival as well.
     /// </summary>
     public static string Serialization => $$"""
         akka.actor {
           serializers {
+            {{ProtoSerializer.Name}} = "{{typeof(ProtoSerializer).AssemblyQualifiedName}}"
             json = "{{typeof(RefusedJsonSerializer).AssemblyQualifiedName}}"
+            proto = "{{typeof(RefusedGenericProtobufSerializer).AssemblyQualifiedName}}"
           }
           serialization-bindings {
+            "Google.Protobuf.IMessage, Google.Protobuf" = {{ProtoSerializer.Name}}
             "System.Object" = {{ProtoSerializer.Name}}
           }
         }

@@ -6,7 +6,6 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.Logger.Serilog;
 using MpcSigning.AuthN.WebAuthn;
-using MpcSigning.Hosting.Akka;
 using MpcSigning.Proto.Coordinator;
 
 namespace MpcSigning.Hosting.Cluster;
@@ -47,10 +46,6 @@ public sealed class ClusterConnection : INodeAccess
                   loggers = ["{{typeof(SerilogLogger).AssemblyQualifiedName}}"]
                   log-dead-letters = off
                   log-dead-letters-during-shutdown = off
-                  actor {
-                    serializers { {{ProtoSerializer.Name}} = "{{typeof(ProtoSerializer).AssemblyQualifiedName}}" }
-                    serialization-bindings { "Google.Protobuf.IMessage, Google.Protobuf" = {{ProtoSerializer.Name}} }
-                  }
                 }
                 """))
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
