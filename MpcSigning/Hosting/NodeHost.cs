@@ -93,8 +93,6 @@ public sealed class NodeHost : INodeAccess
     internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
         Func<ISigningPipeline, ISigningPipeline>? wrapPipeline, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
-        // One data directory, one node: held until DisposeAsync, released at once if the start fails before the end.
-        using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
         if (config.Cluster is not null)
             throw new ConfigException("Cluster", "this command runs a node inside the CLI process, which cannot be a cluster member; " +
                 "against a cluster use enroll, request, join and status with the client configuration (config/cluster/client.json), " +
@@ -102,6 +100,8 @@ public sealed class NodeHost : INodeAccess
         if (config.Roles.Count != NodeConfig.AllRoles.Length)
             throw new ConfigException("Node:Roles", "a node without a Cluster section runs every role (coordinator, authn, signer, ca, tlog) " +
                 "in one process; to split roles across processes give each node a Cluster section and start it with 'mpcsign node' (see config/cluster/)");
+        // One data directory, one node: held until DisposeAsync, released at once if the start fails before the end.
+        using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         var measurement = attestation.Measurement;
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));
