@@ -1,13 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using MpcSigning.Cli;
 using MpcSigning.Hosting;
 using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Coordinator;
-using MpcSigning.TLog;
-using MpcSigning.TLog.Checkpoints;
-using MpcSigning.TLog.Trust;
 using MpcSigning.Tests.Support;
 
 namespace MpcSigning.Tests.Cluster;
@@ -23,7 +19,7 @@ namespace MpcSigning.Tests.Cluster;
 public class ClusterFlowTests
 {
     /// <summary>Short service timeout: a request to a killed member fails (and its step is retried) within seconds.</summary>
-    private static readonly (string, string)[] Env = [("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "6"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true")];
+    private static readonly (string, string)[] Env = [("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "8"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true")];
 
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(60);
 
@@ -42,6 +38,30 @@ public class ClusterFlowTests
         var env = _cluster.ClusterEnv(null);
         var config = NodeConfig.Load(ClusterMembers.ConfigFile("client"), n => env.FirstOrDefault(e => e.Name == n).Value);
         _client = await ClusterConnection.ConnectAsync(config, DataDirectory.Open(ClientDir));
+        await AwaitServicesAsync();
+    }
+
+    /// <summary>
+    /// Members report "up" once they have joined; the singletons start a moment later. Ready when AuthN, the coordinator,
+    /// the log and the CA each answer a harmless query.
+    /// </summary>
+    private async Task AwaitServicesAsync()
+    {
+        var deadline = DateTime.UtcNow + ClusterMembers.UpWithin;
+        while (true)
+        {
+            try
+            {
+                Assert.ThrowsAsync<ServiceRefusedException>(() => _client.Client.FindParticipantAsync("nobody@example.com"));
+                Assert.ThrowsAsync<ServiceRefusedException>(() => _client.Client.StatusAsync(new byte[16]));
+                await _client.Client.FindLogEntriesAsync(new byte[32]);
+                await _client.TrustedRootJsonAsync();
+                return;
+            }
+            catch (Exception e) when (e is Akka.Actor.AskTimeoutException && DateTime.UtcNow < deadline)
+            {
+            }
+        }
     }
 
     [OneTimeTearDown]
@@ -82,7 +102,10 @@ public class ClusterFlowTests
         Assert.That(Ok(Cli("status", "--session", session)).Out, Does.Contain("signed, certified and logged"));
 
         // Offline, exactly like the demo's bundle: the verifier gets only the bundle, the artifact and a trusted root.
-        var trustRoot = WriteTrustedRoot();
+        var trustRoot = _cluster.Dir.File("trust-root.json");
+        Ok(Cli("trust-root", "--out", trustRoot));
+        Assert.That(File.ReadAllText(trustRoot), Does.Contain(Convert.ToBase64String(CaCertificateDer())),
+            "the trusted root holds the CA member's certificate");
         var verified = Ok(Mpcsign.RunWith([], _cluster.Dir.File("verifier"), Prompt,
             "verify", "--bundle", bundle, "--artifact", artifact, "--trust-root", trustRoot));
         Assert.That(verified.Out, Does.StartWith("verified:"));
@@ -199,17 +222,9 @@ public class ClusterFlowTests
         Assert.That(entries.Entries[0].LogIndex, Is.EqualTo(status.LogIndex));
     }
 
-    /// <summary>The deployment's Sigstore TrustedRoot, from the CA member's certificate and the log member's key.</summary>
-    private string WriteTrustedRoot()
+    private byte[] CaCertificateDer()
     {
-        var config = NodeConfig.Load(ClusterMembers.ConfigFile("client"), _ => null);
         using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_cluster.DataDir("ca"), "ca.pem"));
-        using var key = LogKey.LoadOrCreate(Path.Combine(_cluster.DataDir("tlog"), new TLogOptions().KeyFileName));
-        var identity = new LogIdentity(config.LogOrigin, config.LogKeyName, config.LogBaseUrl, key.PublicKey, key.SubjectPublicKeyInfo, key.LogId);
-        var path = _cluster.Dir.File("trust-root.json");
-        using (var stream = File.Create(path))
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            TrustedRootWriter.Write(w, [ca.RawData], config.CaIssuer, identity, ca.NotBefore.ToUniversalTime());
-        return path;
+        return ca.RawData;
     }
 }

@@ -15,6 +15,9 @@ public interface INodeAccess : IAsyncDisposable
 
     /// <summary>Where the bundle of a completed session is on this machine (the embedded node wrote it; a client saves it).</summary>
     string BundleFile(SessionStatus status);
+
+    /// <summary>The deployment's Sigstore TrustedRoot JSON (its CA certificate and log key), for offline verifiers.</summary>
+    Task<byte[]> TrustedRootJsonAsync();
 }
 
 /// <summary>Opens the node the CLI's configuration describes.</summary>

@@ -77,6 +77,8 @@ public sealed class NodeHost : INodeAccess
 
     public string BundleFile(Proto.Coordinator.SessionStatus status) => BundlePath(status.SessionId.ToByteArray());
 
+    public Task<byte[]> TrustedRootJsonAsync() => Task.FromResult(TrustMaterial.TrustedRootJson(this));
+
     public string BundlePath(byte[] sessionId) => Path.Combine(BundleDirectory, Convert.ToHexStringLower(sessionId) + ".json");
 
     /// <summary>Starts the node the CLI embeds, from --config / --data-dir and the environment.</summary>

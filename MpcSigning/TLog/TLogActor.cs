@@ -3,6 +3,7 @@ using Akka.Actor;
 using MpcSigning.Hosting;
 using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.TLog;
+using MpcSigning.Proto.Trust;
 
 namespace MpcSigning.TLog;
 
@@ -18,6 +19,15 @@ public sealed class TLogActor : ReceiveActor
         {
             var replyTo = Sender;
             _ = AppendAsync(log, cmd, replyTo);
+        });
+        Receive<GetTrustMaterial>(cmd =>
+        {
+            var id = log.Identity;
+            Sender.Tell(new LogTrustMaterial
+            {
+                RequestId = cmd.RequestId, Origin = id.Origin, KeyName = id.KeyName, BaseUrl = id.BaseUrl, PublicKey = ByteString.CopyFrom(id.PublicKey),
+            });
+            Audit.Record("tlog", "client", nameof(GetTrustMaterial), null, "ok", LinkAttestation.Of(Sender));
         });
         ReceiveAsync<FindLogEntries>(async cmd =>
         {

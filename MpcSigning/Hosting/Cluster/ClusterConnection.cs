@@ -6,7 +6,11 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.Logger.Serilog;
 using MpcSigning.AuthN.WebAuthn;
+using System.Security.Cryptography.X509Certificates;
 using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Trust;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Checkpoints;
 
 namespace MpcSigning.Hosting.Cluster;
 
@@ -21,13 +25,19 @@ public sealed class ClusterConnection : INodeAccess
 {
     private readonly ActorSystem _system;
     private readonly DataDirectory _data;
+    private readonly NodeConfig _config;
+    private readonly IActorRef _ca;
+    private readonly IActorRef _tlog;
 
-    private ClusterConnection(ActorSystem system, NodeClient client, RelyingParty rp, DataDirectory data)
+    private ClusterConnection(ActorSystem system, NodeConfig config, DataDirectory data, IActorRef coordinator, IActorRef authn, IActorRef ca, IActorRef tlog)
     {
         _system = system;
-        Client = client;
-        RelyingParty = rp;
+        _config = config;
         _data = data;
+        _ca = ca;
+        _tlog = tlog;
+        Client = new NodeClient(coordinator, authn, tlog, config.Coordinator.ServiceTimeout);
+        RelyingParty = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
     }
 
     public NodeClient Client { get; }
@@ -57,8 +67,7 @@ public sealed class ClusterConnection : INodeAccess
             .ToImmutableHashSet();
         var cluster = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client");
         IActorRef Service(string name) => system.ActorOf(Props.Create(() => new Forwarder(cluster, "/user/" + name)), name);
-        var client = new NodeClient(Service("coordinator"), Service("authn"), Service("tlog"), config.Coordinator.ServiceTimeout);
-        return Task.FromResult(new ClusterConnection(system, client, new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), data));
+        return Task.FromResult(new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")));
     }
 
     public string BundleFile(SessionStatus status)
@@ -72,6 +81,18 @@ public sealed class ClusterConnection : INodeAccess
             File.Move(tmp, path, overwrite: true);
         }
         return path;
+    }
+
+    public async Task<byte[]> TrustedRootJsonAsync()
+    {
+        var timeout = _config.Coordinator.ServiceTimeout;
+        var ca = await _ca.Ask<CaTrustMaterial>(new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }, timeout);
+        var log = await _tlog.Ask<LogTrustMaterial>(new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }, timeout);
+        var key = log.PublicKey.ToByteArray();
+        var spki = LogKey.SpkiOf(key);
+        var identity = new LogIdentity(log.Origin, log.KeyName, log.BaseUrl, key, spki, Crypto.Hashes.Sha256(spki));
+        using var certificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer.Span);
+        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity);
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate();

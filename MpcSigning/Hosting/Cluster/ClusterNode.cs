@@ -35,7 +35,7 @@ public sealed class ClusterNode : IAsyncDisposable
     public static readonly string[] SingletonServices = ["authn", "ca", "tlog", "coordinator"];
 
     /// <summary>The services a client may reach through the receptionist (paths <c>/user/NAME</c>).</summary>
-    public static readonly string[] ClientServices = ["coordinator", "authn", "tlog"];
+    public static readonly string[] ClientServices = ["coordinator", "authn", "tlog", "ca"];
 
     private readonly IHost _host;
     private readonly List<IDisposable> _owned;
