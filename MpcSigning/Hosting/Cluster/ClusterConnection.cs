@@ -51,7 +51,8 @@ public sealed class ClusterConnection : INodeAccess
         var hocon = ClusterAkkaConfig.Client(transport)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka {
-                  loglevel = WARNING
+                  # a CLI user sees one line per failure (the command's), not Akka's association warnings
+                  loglevel = ERROR
                   stdout-loglevel = OFF
                   loggers = ["{{typeof(SerilogLogger).AssemblyQualifiedName}}"]
                   log-dead-letters = off
