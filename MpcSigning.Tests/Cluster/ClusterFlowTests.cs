@@ -78,6 +78,19 @@ public class ClusterFlowTests
         }
     }
 
+    [OneTimeTearDown]
+    public async Task StopCluster()
+    {
+        try
+        {
+            _cluster?.Dispose();
+        }
+        finally
+        {
+            if (_client is not null) await _client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     private Mpcsign.Result Cli(params string[] args) =>
         Mpcsign.RunWith(_cluster.ClusterEnv(null), ClientDir, Prompt, [.. args, "--config", ClusterMembers.ConfigFile("client")]);
 

@@ -28,9 +28,10 @@ public class ClusterHooksTests
     private ActorSystem Member(int port, int seedPort)
     {
         var options = new ClusterOptions("127.0.0.1", port, [("127.0.0.1", seedPort)], TimeSpan.FromSeconds(20));
-        var config = ClusterAkkaConfig.Member(options, ["signer"], ClusterTransport.Create("127.0.0.1", port))
+        var transport = ClusterTransport.Create("127.0.0.1", port);
+        var config = ClusterAkkaConfig.Member(options, ["signer"], transport)
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
-        var system = ActorSystem.Create(ClusterOptions.SystemName, config);
+        var system = ActorSystem.Create(ClusterOptions.SystemName, transport.SystemSetup(config));
         _systems.Add(system);
         system.ActorOf(Props.Create(() => new PeerDowning()), "peer-downing");
         return system;

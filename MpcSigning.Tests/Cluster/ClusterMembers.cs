@@ -26,6 +26,7 @@ public sealed class ClusterMembers : IDisposable
     {
         Environment = env;
         Dir = new TempDir();
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit; // should the test host stop before the teardown runs
         _ports = Names.ToDictionary(n => n, _ => FreePort());
         foreach (var n in Names)
         {
@@ -119,8 +120,11 @@ public sealed class ClusterMembers : IDisposable
 
     public bool IsRunning(string member) => _running.TryGetValue(member, out var m) && !m.Process.HasExited;
 
+    private void KillOnExit(object? sender, EventArgs e) => Dispose();
+
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         foreach (var m in _running.Values)
         {
             try

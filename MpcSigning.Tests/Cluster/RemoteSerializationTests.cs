@@ -30,9 +30,10 @@ public class RemoteSerializationTests
 
     private ActorSystem Networked(string name)
     {
-        var config = ClusterAkkaConfig.Client(ClusterTransport.Create("127.0.0.1", 0))
+        var transport = ClusterTransport.Create("127.0.0.1", 0);
+        var config = ClusterAkkaConfig.Client(transport)
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
-        return Track(ActorSystem.Create(name, config));
+        return Track(ActorSystem.Create(name, transport.SystemSetup(config)));
     }
 
     /// <summary>A peer with Akka.Remote's defaults: JSON for any type, Akka's generic protobuf serializer for IMessage.</summary>

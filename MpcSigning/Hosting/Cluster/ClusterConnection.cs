@@ -61,8 +61,7 @@ public sealed class ClusterConnection : INodeAccess
                 """))
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             .WithFallback(DistributedPubSub.DefaultConfig()); // the binding of the envelope the receptionist reads
-        var setup = ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(hocon), .. transport.Setups]);
-        var system = ActorSystem.Create(ClusterOptions.SystemName + "-client", setup);
+        var system = ActorSystem.Create(ClusterOptions.SystemName + "-client", transport.SystemSetup(hocon));
         var contacts = options.SeedNodes
             .Select(s => ActorPath.Parse(ClusterAkkaConfig.SeedAddress(transport.Protocol, s.Host, s.Port) + "/system/receptionist"))
             .ToImmutableHashSet();

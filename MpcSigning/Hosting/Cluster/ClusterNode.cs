@@ -118,7 +118,9 @@ public sealed class ClusterNode : IAsyncDisposable
             .ConfigureServices(services => services.AddAkka(ClusterOptions.SystemName, builder =>
             {
                 builder.AddHocon(hocon, HoconAddMode.Prepend)
-                    .AddSetup(NodeAkkaConfig.SqliteConnections(journalPath))
+                    .AddSetup(NodeAkkaConfig.SqliteConnections(journalPath));
+                foreach (var setup in transport.Setups) builder.AddSetup(setup);
+                builder
                     .ConfigureLoggers(loggers =>
                     {
                         loggers.ClearLoggers();

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 
@@ -15,7 +16,11 @@ public static class ClusterTransport
     /// <param name="Hocon">The akka.remote configuration, including the enabled transport and where it binds.</param>
     /// <param name="Setups">Setups the transport needs on the ActorSystem (none for plain TCP).</param>
     /// <param name="Protocol">The address protocol, e.g. <c>akka.tcp</c> in <c>akka.tcp://mpcsign@127.0.0.1:4051</c>.</param>
-    public sealed record RemoteTransport(Config Hocon, IReadOnlyList<Setup> Setups, string Protocol);
+    public sealed record RemoteTransport(Config Hocon, IReadOnlyList<Setup> Setups, string Protocol)
+    {
+        /// <summary>The setup of an ActorSystem created directly (not through Akka.Hosting) with this transport.</summary>
+        public ActorSystemSetup SystemSetup(Config config) => ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. Setups]);
+    }
 
     /// <summary>The transport for a system that binds <paramref name="hostname"/>:<paramref name="port"/> (0: any free port).</summary>
     public static RemoteTransport Create(string hostname, int port)
