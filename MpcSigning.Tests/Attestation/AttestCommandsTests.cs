@@ -18,8 +18,10 @@ public class AttestCommandsTests
     {
         var root = new RootCommand("test");
         var dataDir = new Option<string?>("--data-dir");
+        var config = new Option<string?>("--config");
         root.Options.Add(dataDir);
-        root.Subcommands.Add(AttestCommands.Build(dataDir));
+        root.Options.Add(config);
+        root.Subcommands.Add(AttestCommands.Build(dataDir, config));
         var (o, e) = (new StringWriter(), new StringWriter());
         var exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
         return (exit, o.ToString(), e.ToString());
@@ -134,6 +136,33 @@ public class AttestCommandsTests
         var (rejected, _, why) = Invoke([.. baseArgs, "--ask", file + ".ask.der"]);
         Assert.That(rejected, Is.EqualTo(1), "without the ARK pinned, AMD's Genoa ARK cannot have signed the simulated ASK");
         Assert.That(why, Does.Contain("Chain"));
+    }
+
+    /// <summary>
+    /// The real binary, as on a development machine: no attestation variables set, a configuration file that allows
+    /// simulation. 'attest report' reads it as the node does (config/mpcsign.json ships with AllowSimulated true).
+    /// </summary>
+    [TestCase(true, 0, "provider:       simulated")]
+    [TestCase(false, 2, "MPCSIGN_ALLOW_SIMULATED_ATTESTATION=true")]
+    public void Report_ConfigFileAttestationSettings_HonouredLikeTheNode(bool allowSimulated, int exit, string says)
+    {
+        var config = Path.Combine(_tmp, $"mpcsign-{allowSimulated}.json");
+        File.WriteAllText(config, $$"""{ "Attestation": { "Provider": "simulated", "AllowSimulated": {{(allowSimulated ? "true" : "false")}} } }""");
+        (string, string)[] unset = [("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", ""), ("MPCSIGN_ATTESTATION_PROVIDER", "")];
+        var r = Mpcsign.RunWith(unset, Path.Combine(_tmp, "cli-data"), "attest", "report", "--nonce", "0102", "--config", config);
+        Assert.That(r.ExitCode, Is.EqualTo(exit), r.Err);
+        Assert.That(r.Out + r.Err, Does.Contain(says));
+    }
+
+    [Test]
+    public void Report_EnvironmentOverridesConfigFile_LikeTheNode()
+    {
+        var config = Path.Combine(_tmp, "mpcsign-env.json");
+        File.WriteAllText(config, """{ "Attestation": { "Provider": "simulated", "AllowSimulated": true } }""");
+        var r = Mpcsign.RunWith([("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "no")], Path.Combine(_tmp, "cli-data"), "attest", "report", "--nonce", "01", "--config", config);
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Out);
+        Assert.That(r.Err, Does.Contain("MPCSIGN_ALLOW_SIMULATED_ATTESTATION"));
+        Assert.That(r.Err.Trim().Split('\n'), Has.Length.EqualTo(1), r.Err);
     }
 
     /// <summary>Sets environment variables for one test and restores them.</summary>

@@ -4,37 +4,6 @@ namespace MpcSigning.Tests.Attestation;
 
 public class AttestationOptionsTests
 {
-    private static AttestationOptionsResult Read(params (string Key, string Value)[] env) =>
-        AttestationOptions.FromEnvironment(k => env.FirstOrDefault(e => e.Key == k).Value);
-
-    [Test]
-    public void FromEnvironment_Nothing_IsStrictAutoWithoutSimulation()
-    {
-        var r = Read();
-        Assert.That(r.Ok, Is.True);
-        Assert.That((r.Options!.Provider, r.Options.AllowSimulated, r.Options.Policy), Is.EqualTo((AttestationProviderKind.Auto, false, AttestationPolicy.Strict)));
-    }
-
-    [Test]
-    public void FromEnvironment_AllThreeSet_AreRead()
-    {
-        var hash = new string('A', 64);
-        var r = Read(("TEE_POLICY_HASH", hash), ("MPCSIGN_ATTESTATION_PROVIDER", "simulated"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true"));
-        Assert.That((r.Options!.Provider, r.Options.AllowSimulated, r.Options.Policy.TeePolicyHash),
-            Is.EqualTo((AttestationProviderKind.Simulated, true, new string('a', 64))));
-    }
-
-    [TestCase("TEE_POLICY_HASH", "abc", "TEE_POLICY_HASH must be 64 hex")]
-    [TestCase("TEE_POLICY_HASH", "zz00000000000000000000000000000000000000000000000000000000000000", "TEE_POLICY_HASH must be 64 hex")]
-    [TestCase("MPCSIGN_ATTESTATION_PROVIDER", "tdx", "auto, configfs, ioctl or simulated")]
-    [TestCase("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "yes", "true or false")]
-    public void FromEnvironment_MalformedValue_ReturnsErrorNamingVariable(string key, string value, string expected)
-    {
-        var r = Read((key, value));
-        Assert.That(r.Ok, Is.False);
-        Assert.That(r.Error, Does.Contain(key).And.Contain(expected));
-    }
-
     [Test]
     public void Create_SimulatedWithoutPermission_RefusesWithSimulationNotAllowed()
     {

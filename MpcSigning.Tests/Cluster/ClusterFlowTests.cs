@@ -12,7 +12,8 @@ namespace MpcSigning.Tests.Cluster;
 /// The 7-member cluster of config/cluster/ (authn, ca, tlog, coordinator, three signers), each a real <c>mpcsign node</c>
 /// process on 127.0.0.1, started once for the fixture. First the whole flow through the CLI as a cluster client; then one
 /// member at a time is killed at a chosen step (kill -9, or the process SIGKILLs itself at a crash step) and started
-/// again: every session ends signed and logged exactly once, with the approvals recorded before the kill kept.
+/// again: the session it cut ends signed and logged exactly once, or failed with its reason (never twice), with the
+/// approvals recorded before the kill kept, and the next session runs through the whole cluster again.
 /// The later tests drive the cluster through an in-process client (the same <see cref="ClusterConnection"/> the CLI uses).
 /// </summary>
 [NonParallelizable]
@@ -150,7 +151,8 @@ public class ClusterFlowTests
         _cluster.WaitUp("signer-2");
         await IgnoreInterruptedAsync(third);
 
-        await AssertSignedOnceAsync(session, digest);
+        await AssertEndedOnceAsync(session, digest);
+        await AssertClusterSignsAsync();
     }
 
     [Test, Order(3)]
@@ -187,7 +189,8 @@ public class ClusterFlowTests
         _cluster.WaitUp("tlog");
         await IgnoreInterruptedAsync(third);
 
-        await AssertSignedOnceAsync(session, digest);
+        await AssertEndedOnceAsync(session, digest);
+        await AssertClusterSignsAsync();
     }
 
     /// <summary>Last: the fixture's cluster is not used after it.</summary>
@@ -220,20 +223,48 @@ public class ClusterFlowTests
         }
     }
 
-    /// <summary>
-    /// The session ends Completed (status polled: a session whose step failed resumes at its next message), its bundle
-    /// names the three approvers, and the log holds exactly one entry for its digest.
-    /// </summary>
-    private async Task AssertSignedOnceAsync(byte[] session, byte[] digest)
+    /// <summary>The session's final status (polled: a session whose step was interrupted resumes by itself).</summary>
+    private async Task<SessionStatus> FinalStatusAsync(byte[] session)
     {
-        SessionStatus status;
         var deadline = DateTime.UtcNow + Prompt;
         while (true)
         {
-            status = await _client.Client.StatusAsync(session);
-            if (status.Phase is SessionPhase.Completed or SessionPhase.Failed || DateTime.UtcNow > deadline) break;
+            var status = await _client.Client.StatusAsync(session);
+            if (status.Phase is SessionPhase.Completed or SessionPhase.Failed or SessionPhase.Expired || DateTime.UtcNow > deadline) return status;
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>
+    /// A session cut by a killed member ends either signed and logged exactly once, or failed with its reason (the
+    /// coordinator gives up after a bounded number of attempts); never twice, never stuck, its approvals kept.
+    /// </summary>
+    private async Task AssertEndedOnceAsync(byte[] session, byte[] digest)
+    {
+        var status = await FinalStatusAsync(session);
+        if (status.Phase == SessionPhase.Completed)
+        {
+            await AssertSignedOnceAsync(session, digest);
+            return;
+        }
+        Assert.That(status.Phase, Is.EqualTo(SessionPhase.Failed), "the session ended");
+        Assert.That(status.Failure?.Message, Is.Not.Empty, "a failed session says why");
+        Assert.That(status.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob"), Email("Carol") }));
+        Assert.That((await _client.Client.FindLogEntriesAsync(digest)).Entries, Has.Count.LessThanOrEqualTo(1), "never logged twice");
+    }
+
+    /// <summary>After a member was killed and restarted, a new session runs through the whole cluster again.</summary>
+    private async Task AssertClusterSignsAsync()
+    {
+        var (session, digest) = await RequestAsync();
+        foreach (var name in new[] { "Alice", "Bob", "Carol" }) await ApproveAsync(session, name);
+        await AssertSignedOnceAsync(session, digest);
+    }
+
+    /// <summary>The session ends Completed, its bundle names the three approvers, and the log holds one entry for its digest.</summary>
+    private async Task AssertSignedOnceAsync(byte[] session, byte[] digest)
+    {
+        var status = await FinalStatusAsync(session);
         Assert.That(status.Phase, Is.EqualTo(SessionPhase.Completed), status.Failure?.Message);
         Assert.That(status.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob"), Email("Carol") }));
         var entries = await _client.Client.FindLogEntriesAsync(digest);

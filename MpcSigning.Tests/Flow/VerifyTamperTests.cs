@@ -112,6 +112,18 @@ public class VerifyTamperTests
     }
 
     [Test]
+    public void Verify_SectionPolicyDifferentFromTheSignedStatement_Fails()
+    {
+        // Found by the fuzzing campaign: the quorum was checked against mpcsign.policy, which no signature covers.
+        var root = JsonNode.Parse(_bundle)!;
+        root["mpcsign"]!["policy"]!["requiredEngineers"] = 0;
+        var lenient = _trust with { MinimumPolicy = new QuorumPolicy() };
+        var result = Verify(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), lenient);
+        Assert.That((result.Ok, result.Check), Is.EqualTo((false, "quorum")), result.Message);
+        Assert.That(result.Message, Does.Contain("signed statement"));
+    }
+
+    [Test]
     public void Verify_OtherArtifact_Fails() =>
         Assert.That(MpcsignVerifier.Verify(_bundle, new byte[32], _trust).Check, Is.EqualTo("SubjectMismatch"));
 

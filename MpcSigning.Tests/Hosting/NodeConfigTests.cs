@@ -31,6 +31,29 @@ public class NodeConfigTests
         Assert.That(e!.Message, Does.StartWith(variable));
     }
 
+    [TestCase("MPCSIGN_THRESHOLD", "1")]
+    [TestCase("MPCSIGN_THRESHOLD", "0")]
+    [TestCase("MPCSIGN_SIGNERS", "1")]
+    [TestCase("MPCSIGN_RP_ORIGIN", "mpcsign.local")]
+    [TestCase("MPCSIGN_RP_ORIGIN", "http://mpcsign.local")]
+    [TestCase("MPCSIGN_RP_ORIGIN", "https://mpcsign.local/path")]
+    [TestCase("MPCSIGN_RP_ORIGIN", "https://user@mpcsign.local")]
+    public void Load_SettingNoSessionCouldWorkWith_StopsAtStartNamingIt(string variable, string value)
+    {
+        var e = Assert.Throws<ConfigException>(() => Load((variable, value)));
+        Assert.That(e!.Message, Does.StartWith(variable));
+    }
+
+    [TestCase("https://approve.example.com")]
+    [TestCase("https://approve.example.com:8443")]
+    [TestCase("http://localhost:8080")]
+    public void Load_RpOriginThatIsAnOrigin_IsKept(string origin) =>
+        Assert.That(Load(("MPCSIGN_RP_ORIGIN", origin)).RelyingPartyOrigin, Is.EqualTo(origin));
+
+    [Test]
+    public void Load_ThresholdTwoOfTwo_IsAccepted() =>
+        Assert.That(Load(("MPCSIGN_THRESHOLD", "2"), ("MPCSIGN_SIGNERS", "2")).Threshold, Is.EqualTo(2));
+
     [Test]
     public void Load_QuorumOfNobody_IsRefused()
     {

@@ -20,6 +20,15 @@ public class SignedNoteTests
         V.GetProperty("negative").EnumerateArray()
             .Select(e => new TestCaseData(e.GetRawText()).SetName($"SignedNote_Negative_{e.GetProperty("desc").GetString()}_Rejected"));
 
+    [TestCase("mpcsign.local/log\n1\nzUVAAbhmuSj1kdm9xMa7Qq2xHSM130qC2mmlCLONOj4=\n\n")]
+    [TestCase("mpcsign.local/log\n1\nzUVAAbhmuSj1kdm9xMa7Qq2xHSM130qC2mmlCLONOj4=\n\n\n")]
+    [TestCase("\n\n")]
+    public void SignedNote_NoSignatureLines_IsRefusedWithTheReason(string note)
+    {
+        Assert.That(SignedNote.TryParse(note, out var error), Is.Null);
+        Assert.That(error, Does.Contain("signature line"));
+    }
+
     /// <summary>"PRIVATE+KEY+name+hexid+base64(0x01 || seed)", the golang.org/x/mod/sumdb/note signer key form.</summary>
     private static LogKey SignerKey(string skey) =>
         LogKey.FromSeed(Convert.FromBase64String(skey.Split('+', 5)[4])[1..]);

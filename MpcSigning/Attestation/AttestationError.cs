@@ -39,6 +39,9 @@ public enum AttestationError
     VmplMismatch,
     TcbBelowMinimum,
     ProvisionalFirmware,
+
+    /// <summary>A TCB order every genuine report keeps is broken: COMMITTED above CURRENT, or the certificate's TCB above CURRENT.</summary>
+    TcbInconsistent,
     MeasurementMismatch,
     ReportDataMismatch,
 

@@ -9,10 +9,10 @@ public enum AttestationProviderKind
     Simulated,
 }
 
-/// <summary>How this node obtains evidence and what it accepts from peers.</summary>
+/// <summary>How this node obtains evidence and what it accepts from peers; read from configuration by
+/// <see cref="Hosting.NodeAttestation.Options"/>.</summary>
 public sealed record AttestationOptions
 {
-    public const string TeePolicyHashVariable = "TEE_POLICY_HASH";
     public const string ProviderVariable = "MPCSIGN_ATTESTATION_PROVIDER";
     public const string AllowSimulatedVariable = "MPCSIGN_ALLOW_SIMULATED_ATTESTATION";
 
@@ -22,44 +22,4 @@ public sealed record AttestationOptions
     public bool AllowSimulated { get; init; }
 
     public AttestationPolicy Policy { get; init; } = AttestationPolicy.Strict;
-
-    /// <summary>
-    /// Reads TEE_POLICY_HASH (64 hex), MPCSIGN_ATTESTATION_PROVIDER (auto|configfs|ioctl|simulated) and
-    /// MPCSIGN_ALLOW_SIMULATED_ATTESTATION (true|false) over <paramref name="defaults"/>. A malformed value is
-    /// returned as an error naming the variable, for the node to print and stop.
-    /// </summary>
-    public static AttestationOptionsResult FromEnvironment(Func<string, string?> getEnv, AttestationOptions? defaults = null)
-    {
-        var o = defaults ?? new AttestationOptions();
-        if (getEnv(TeePolicyHashVariable) is { Length: > 0 } hash)
-        {
-            hash = hash.Trim();
-            if (TeePolicyHash.Validate(hash, TeePolicyHashVariable) is { } error) return AttestationOptionsResult.Fail(error);
-            o = o with { Policy = o.Policy with { TeePolicyHash = hash.ToLowerInvariant() } };
-        }
-        if (getEnv(ProviderVariable) is { Length: > 0 } kind)
-        {
-            AttestationProviderKind? parsed = kind.Trim().ToLowerInvariant() switch
-            {
-                "auto" => AttestationProviderKind.Auto, "configfs" => AttestationProviderKind.ConfigFs,
-                "ioctl" => AttestationProviderKind.Ioctl, "simulated" => AttestationProviderKind.Simulated, _ => null,
-            };
-            if (parsed is null) return AttestationOptionsResult.Fail($"{ProviderVariable} is '{kind}'; use auto, configfs, ioctl or simulated");
-            o = o with { Provider = parsed.Value };
-        }
-        if (getEnv(AllowSimulatedVariable) is { Length: > 0 } allow)
-        {
-            if (!bool.TryParse(allow.Trim(), out var b)) return AttestationOptionsResult.Fail($"{AllowSimulatedVariable} is '{allow}'; use true or false");
-            o = o with { AllowSimulated = b };
-        }
-        return new AttestationOptionsResult(o, null);
-    }
-}
-
-/// <summary>Options, or a one-line error naming the offending variable.</summary>
-public sealed record AttestationOptionsResult(AttestationOptions? Options, string? Error)
-{
-    public bool Ok => Options is not null;
-
-    internal static AttestationOptionsResult Fail(string error) => new(null, error);
 }

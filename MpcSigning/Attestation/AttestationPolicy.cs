@@ -16,7 +16,11 @@ public sealed record AttestationPolicy
 
     public bool AllowDebug { get; init; }
 
-    /// <summary>Accept COMMITTED_TCB or committed firmware older than current (firmware not yet committed).</summary>
+    /// <summary>
+    /// Accept COMMITTED_TCB or committed firmware older than current (firmware not yet committed). Older, never
+    /// newer: as in go-sev-guest's PermitProvisionalFirmware, COMMITTED_TCB must still be at most CURRENT_TCB in every
+    /// component, and the committed firmware version and build at most the current ones.
+    /// </summary>
     public bool AllowProvisionalFirmware { get; init; }
 
     /// <summary>Accept a guest policy that allows SMT (hyperthreading siblings share the core).</summary>

@@ -21,12 +21,12 @@ public static partial class AttestCommands
         var at = new Option<string?>("--at") { Description = "Check certificate validity at this ISO-8601 time (default: now)" };
         var vmpl = new Option<uint>("--vmpl") { Description = "Required VMPL", DefaultValueFactory = _ => 0 };
         var allowDebug = new Option<bool>("--allow-debug") { Description = "Accept DEBUG=1 guests" };
-        var allowProvisional = new Option<bool>("--allow-provisional-firmware") { Description = "Accept committed TCB/firmware older than current" };
+        var allowProvisional = new Option<bool>("--allow-provisional-firmware") { Description = "Accept committed TCB/firmware older than current (never newer; the VCEK TCB must still be at most current)" };
         var cmd = new Command("verify", "Verify a report against AMD's roots and a policy (strict by default). Exit 0 only when it verifies.");
         foreach (var o in new Option[] { report, cert, ark, ask, product, policyHash, reportData, at, vmpl, allowDebug, allowProvisional }) cmd.Options.Add(o);
         cmd.SetAction(pr => Run(pr, () =>
         {
-            var bytes = File.ReadAllBytes(pr.GetValue(report)!);
+            var bytes = Inputs.ReadFile(pr.GetValue(report)!, "--report");
             var policy = AttestationPolicy.Strict with
             {
                 Vmpl = pr.GetValue(vmpl), AllowDebug = pr.GetValue(allowDebug), AllowProvisionalFirmware = pr.GetValue(allowProvisional),

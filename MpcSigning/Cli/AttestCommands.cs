@@ -3,35 +3,37 @@ using System.Security.Cryptography;
 using MpcSigning.Attestation;
 using MpcSigning.Attestation.Report;
 using MpcSigning.Attestation.Verification;
+using MpcSigning.Hosting;
 
 namespace MpcSigning.Cli;
 
 /// <summary>`mpcsign attest report|verify|policy-hash`. Errors print one line to stderr and exit 2 (3 without libsodium); a rejected report exits 1.</summary>
 public static partial class AttestCommands
 {
-    public static Command Build(Option<string?> dataDirOption)
+    public static Command Build(Option<string?> dataDirOption, Option<string?> configOption)
     {
         var attest = new Command("attest", "SEV-SNP attestation: make, verify and pin reports.");
-        attest.Subcommands.Add(ReportCommand(dataDirOption));
+        attest.Subcommands.Add(ReportCommand(dataDirOption, configOption));
         attest.Subcommands.Add(VerifyCommand());
         attest.Subcommands.Add(PolicyHashCommand());
         return attest;
     }
 
-    private static Command ReportCommand(Option<string?> dataDirOption)
+    private static Command ReportCommand(Option<string?> dataDirOption, Option<string?> configOption)
     {
         var nonce = new Option<string>("--nonce") { Description = "Up to 64 bytes of hex for REPORT_DATA (zero-padded)", Required = true };
         var output = new Option<string?>("--out") { Description = "Write the report here, and its certificates to FILE.vcek.der/.ask.der/.ark.der" };
-        var cmd = new Command("report", "Get a report from the configured provider (MPCSIGN_ATTESTATION_PROVIDER; simulated only where allowed).");
+        var cmd = new Command("report",
+            "Get a report from the provider the node would use (configuration file, then MPCSIGN_ATTESTATION_PROVIDER and MPCSIGN_ALLOW_SIMULATED_ATTESTATION).");
         cmd.Options.Add(nonce);
         cmd.Options.Add(output);
         cmd.SetAction(pr => Run(pr, () =>
         {
             var data = Hex(pr.GetValue(nonce)!, "--nonce", max: 64);
             Array.Resize(ref data, 64);
-            var env = AttestationOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-            if (!env.Ok) throw new AttestationException(AttestationError.ConfigInvalid, env.Error!);
-            var provider = AttestationProviders.Create(env.Options!, Hosting.DataDirectory.Open(pr.GetValue(dataDirOption)).Path);
+            // The node's own reading of the configuration, so a report made here comes from the provider the node would use.
+            var options = NodeAttestation.Options(NodeConfig.Load(pr.GetValue(configOption), Environment.GetEnvironmentVariable));
+            var provider = AttestationProviders.Create(options, DataDirectory.Open(pr.GetValue(dataDirOption)).Path);
             var evidence = provider.GetEvidenceAsync(data, CancellationToken.None).GetAwaiter().GetResult();
             var o = pr.InvocationConfiguration.Output;
             o.WriteLine($"provider:       {evidence.ProviderKind}");
@@ -61,7 +63,7 @@ public static partial class AttestCommands
         {
             var m = (pr.GetValue(report), pr.GetValue(measurement)) switch
             {
-                ({ } file, null) => AttestationReport.Parse(File.ReadAllBytes(file)).Measurement,
+                ({ } file, null) => AttestationReport.Parse(Inputs.ReadFile(file, "--report")).Measurement,
                 (null, { } hex) => Hex(hex, "--measurement", max: 48, exact: true),
                 _ => throw new FormatException("give exactly one of --report FILE or --measurement HEX"),
             };
@@ -75,7 +77,7 @@ public static partial class AttestCommands
     {
         try { return action(); }
         catch (Exception e) when (e is AttestationException or IOException or FormatException or UnauthorizedAccessException or CryptographicException
-                                      or Interop.SodiumUnavailableException)
+                                      or Interop.SodiumUnavailableException or ConfigException)
         {
             pr.InvocationConfiguration.Error.WriteLine("mpcsign attest: " + e.Message);
             return e is Interop.SodiumUnavailableException ? CliErrors.MissingLibrary : 2;
@@ -95,7 +97,7 @@ public static partial class AttestCommands
     /// <summary>Reads a certificate as PEM or DER.</summary>
     internal static byte[] ReadCertificate(string file, string option)
     {
-        var bytes = File.ReadAllBytes(file);
+        var bytes = Inputs.ReadFile(file, option);
         var text = System.Text.Encoding.ASCII.GetString(bytes);
         if (!text.Contains("-----BEGIN CERTIFICATE-----")) return bytes;
         var found = PemEncoding.Find(text);

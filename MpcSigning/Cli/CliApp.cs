@@ -21,7 +21,7 @@ public static class CliApp
 
     public static readonly Option<string?> ConfigFile = new("--config")
     {
-        Description = "Node configuration file. Default: config/mpcsign.json beside the binary",
+        Description = "Node configuration file (a relative path is relative to the working directory). Default: config/mpcsign.json beside the binary",
         Recursive = true,
     };
 
@@ -59,8 +59,35 @@ public static class CliApp
         root.Subcommands.Add(NodeCommand.Build());
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
         root.Subcommands.Add(TLogCommands.Build(DataDir));
-        root.Subcommands.Add(AttestCommands.Build(DataDir));
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(AttestCommands.Build(DataDir, ConfigFile));
+        var parse = root.Parse(args);
+        // The audit trail must not vanish silently: Serilog's file sink swallows an unwritable path, so refuse it here.
+        if (parse.Errors.Count == 0 && LogJsonProblem(parse.GetValue(LogJson)) is { } problem)
+        {
+            Console.Error.WriteLine("mpcsign: " + problem);
+            return CliErrors.BadConfiguration;
+        }
+        return parse.Invoke();
+    }
+
+    /// <summary>Why --log-json FILE cannot be written (null when it can): a directory, or a path that cannot be created or opened.</summary>
+    internal static string? LogJsonProblem(string? path)
+    {
+        if (path is null) return null;
+        if (string.IsNullOrWhiteSpace(path)) return "--log-json: give a file to write the log to";
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return $"--log-json: '{full}' is a directory; give a file, e.g. {Path.Combine(full, "mpcsign-log.json")}";
+        try
+        {
+            // As the sink will: create the folder if needed, then open the file for appending.
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using var probe = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--log-json: cannot write '{full}' ({e.Message}); give a writable file";
+        }
+        return null;
     }
 
     /// <summary>Runs a command body with logging set up, libsodium loaded, and every error mapped to one line.</summary>

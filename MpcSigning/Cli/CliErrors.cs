@@ -17,6 +17,8 @@ public static class CliErrors
     public static (int Code, string Line) Describe(Exception e) => e switch
     {
         CliException c => (c.ExitCode, c.Message),
+        // An awaited call that wraps one failure: describe that failure, never the wrapper.
+        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         AuthN.AuthNException a => (Refused, a.Message),
         Ca.CaException c => (Refused, c.Message),
         TLog.TLogException t => (Refused, t.Message),

@@ -84,7 +84,10 @@ internal static class FlowCommands
             await using var node = await NodeAccess.OpenAsync(ctx);
             var status = await ApproveAsync(node, id, p.GetValue(name)!, mail, p.GetValue(AuthenticatorDir));
             ctx.Out.WriteLine(Describe(status, node.BundleFile(status)));
-            return 0;
+            if (status.Phase != SessionPhase.Failed) return 0;
+            // The approval was recorded, but nothing was signed: a script must not take this for success.
+            ctx.Error.WriteLine($"mpcsign: session {Convert.ToHexStringLower(id)} failed ({status.Failure?.Message}); request a new session");
+            return CliErrors.Refused;
         }));
         return cmd;
     }
@@ -96,6 +99,14 @@ internal static class FlowCommands
         if (!string.Equals(participant.Name, name.Trim(), StringComparison.Ordinal))
             throw new CliException($"--name: {email} is enrolled as '{participant.Name}', not '{name}'");
         var current = await node.Client.StatusAsync(sessionId);
+        if (current.Phase == SessionPhase.AwaitingApprovals &&
+            current.Approvers.Any(a => string.Equals(a.Email, email, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Already approved: a no-op, so no assertion is made and the authenticator's counter stays where it is.
+            // (The coordinator answers a duplicate the same way without verifying it, for a join that races this check.)
+            current.DuplicateApproval = true;
+            return current;
+        }
         var authenticator = SoftwareAuthenticator.Load(authenticatorDir, email);
         var assertion = authenticator.GetAssertion(current.Challenge.ToByteArray(), node.RelyingParty);
         return await node.Client.ApproveAsync(sessionId, email, assertion);

@@ -12,11 +12,35 @@ internal static class Inputs
             throw new CliException("give exactly one of --artifact FILE or --artifact-digest HEX");
         if (path is not null)
         {
-            if (!File.Exists(path)) throw new CliException($"--artifact: file '{path}' does not exist");
+            RequireFile(path, "--artifact");
             using var f = File.OpenRead(path);
             return (SHA256.HashData(f), Path.GetFileName(path));
         }
         return (Digest(digestHex!), "artifact");
+    }
+
+    /// <summary>The bytes of the file an option names; a missing file or a directory is one line naming the option.</summary>
+    public static byte[] ReadFile(string path, string option)
+    {
+        RequireFile(path, option);
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>The text (UTF-8) of the file an option names, checked as <see cref="ReadFile"/>.</summary>
+    public static string ReadText(string path, string option)
+    {
+        RequireFile(path, option);
+        return File.ReadAllText(path);
+    }
+
+    /// <summary>
+    /// Refuses a path that is not an existing file, saying which: reading a directory would otherwise fail with
+    /// "access denied" or "does not exist". An <see cref="IOException"/>, which every command's error mapping prints.
+    /// </summary>
+    public static void RequireFile(string path, string option)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{option}: '{path}' is a directory; give a file");
+        if (!File.Exists(path)) throw new IOException($"{option}: file '{path}' does not exist");
     }
 
     /// <summary>A SHA-256 as 64 hex characters, optionally prefixed "sha256:".</summary>

@@ -87,8 +87,13 @@ public static partial class TLogCommands
 
     private static int VerifyConsistency(ParseResult pr, NoteKey key, Option<string> oldCp, Option<string> newCp, Option<string> proofFile, Option<bool> json)
     {
-        var a = ReadCheckpoint(pr.GetValue(oldCp)!, key);
-        var b = ReadCheckpoint(pr.GetValue(newCp)!, key);
+        var (oldPath, newPath) = (pr.GetValue(oldCp)!, pr.GetValue(newCp)!);
+        var a = ReadCheckpoint(oldPath, "--old", key);
+        var b = ReadCheckpoint(newPath, "--new", key);
+        // One key may sign several logs: a proof relates two trees of one log only, named by the origin line.
+        if (a.Origin != b.Origin)
+            throw new TLogException(TLogErrorCode.InvalidCheckpoint,
+                $"the checkpoints are of different logs: {oldPath} has origin '{a.Origin}', {newPath} has origin '{b.Origin}'; compare two checkpoints of the same log");
         var verdict = MerkleProofs.VerifyConsistency(a.Size, b.Size, ReadProof(pr.GetValue(proofFile)!), a.RootHash, b.RootHash);
         if (pr.GetValue(json))
             PrintJson(w =>
@@ -105,17 +110,27 @@ public static partial class TLogCommands
         return 0;
     }
 
-    private static Checkpoint ReadCheckpoint(string path, NoteKey key)
+    private static Checkpoint ReadCheckpoint(string path, string option, NoteKey key)
     {
-        var cp = CheckpointSigner.Verify(File.ReadAllText(path), key.PublicKey, key.Name, out var code, out var error);
+        var cp = CheckpointSigner.Verify(Inputs.ReadText(path, option), key.PublicKey, key.Name, out var code, out var error);
         return cp ?? throw new TLogException(code, $"{path}: {error}");
     }
 
     private static List<byte[]> ReadProof(string path)
     {
-        var text = File.ReadAllText(path).Trim();
-        if (text.StartsWith('{'))
-            return JsonDocument.Parse(text).RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Convert.FromBase64String).ToList();
+        var text = Inputs.ReadText(path, "--proof").Trim();
+        try
+        {
+            if (text.StartsWith('{'))
+            {
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.GetProperty("hashes").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
+            }
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Convert.FromBase64String).ToList();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new FormatException($"--proof: '{path}' is neither 'tlog consistency --json' output nor one base64 hash per line ({e.Message})", e);
+        }
     }
 }

@@ -1,6 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using MpcSigning.Ca.File;
 using MpcSigning.Hosting;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Checkpoints;
 using MpcSigning.TLog.Trust;
 
 namespace MpcSigning.Cli;
@@ -32,10 +35,10 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
     /// <summary>Reads a TrustedRoot written by 'mpcsign trust-root'; each failure names the field.</summary>
     public static TrustMaterial FromTrustedRoot(string path)
     {
-        if (!File.Exists(path)) throw new CliException($"--trust-root: file '{path}' does not exist");
+        var bytes = Inputs.ReadFile(path, "--trust-root");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(bytes);
             var root = doc.RootElement;
             var cas = root.GetProperty("certificateAuthorities").EnumerateArray()
                 .SelectMany(ca => ca.GetProperty("certChain").GetProperty("certificates").EnumerateArray())
@@ -54,10 +57,23 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
         }
     }
 
-    /// <summary>CA certificates from a PEM file (--ca).</summary>
-    public static IReadOnlyList<X509Certificate2> CaFromFile(string path)
+    /// <summary>
+    /// The trust of the node whose data directory this is, read from its files (the CA certificate and the log key),
+    /// without starting the node, taking its lock or creating anything; null when the directory holds no node.
+    /// </summary>
+    public static TrustMaterial? FromDataDirectory(string directory, NodeConfig config)
     {
-        if (!File.Exists(path)) throw new CliException($"--ca: file '{path}' does not exist");
+        var caPath = Path.Combine(directory, FileCertificateAuthority.CertificateFileName);
+        var keyPath = Path.Combine(directory, new TLogOptions().KeyFileName);
+        if (!File.Exists(caPath) || !File.Exists(keyPath)) return null;
+        using var key = LogKey.LoadOrCreate(keyPath); // exists: only loaded, for its public half
+        return new TrustMaterial(CaFromFile(caPath, "the node's CA certificate"), key.PublicKey, config.LogKeyName);
+    }
+
+    /// <summary>CA certificates from a PEM file (--ca, or a node's ca.pem).</summary>
+    public static IReadOnlyList<X509Certificate2> CaFromFile(string path, string what = "--ca")
+    {
+        Inputs.RequireFile(path, what);
         var all = new X509Certificate2Collection();
         try
         {
@@ -65,9 +81,9 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new CliException($"--ca: '{path}' holds no readable PEM certificate ({e.Message})");
+            throw new CliException($"{what}: '{path}' holds no readable PEM certificate ({e.Message})");
         }
-        if (all.Count == 0) throw new CliException($"--ca: '{path}' holds no PEM certificate");
+        if (all.Count == 0) throw new CliException($"{what}: '{path}' holds no PEM certificate");
         return all.ToArray();
     }
 }

@@ -2,41 +2,46 @@ using System.CommandLine;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Bundle.Verification;
 using MpcSigning.Hosting;
-using MpcSigning.Proto.Coordinator;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Storage.Sqlite;
 
 namespace MpcSigning.Cli;
 
 /// <summary>
 /// mpcsign verify: checks a bundle offline (signature, statement subject, chain and validity at signing time, log entry,
-/// every approval and the quorum). Without --bundle it finds the newest log entry for --artifact-digest on the node.
+/// every approval and the quorum). Without --bundle it finds the newest log entry for --artifact-digest in the local
+/// node's data directory. It never starts a node and never creates a key or a directory: a verifier's machine may have
+/// no node at all, and a node made up on the spot would only be trusted by mistake.
 /// </summary>
 internal static class VerifyCommand
 {
+    /// <summary>What to do when there is nothing to trust: the trust material comes from the deployment.</summary>
+    internal const string HowToGetTrust =
+        "run 'mpcsign trust-root --out trust-root.json' on the deployment that signed it, then pass --trust-root trust-root.json";
+
     public static Command Build()
     {
-        var bundle = new Option<string?>("--bundle") { Description = "The bundle to check (without it: find the newest log entry for the digest)" };
+        var bundle = new Option<string?>("--bundle") { Description = "The bundle to check (without it: find the newest log entry for the digest in the local node)" };
         var artifact = new Option<string?>("--artifact") { Description = "The signed file" };
         var digest = new Option<string?>("--artifact-digest") { Description = "Or its SHA-256, 64 hex characters" };
-        var ca = new Option<string?>("--ca") { Description = "Trust this CA certificate (PEM) instead of the node's" };
-        var trustRoot = new Option<string?>("--trust-root") { Description = "Trust this Sigstore TrustedRoot (from 'mpcsign trust-root'); no node needed" };
-        var cmd = new Command("verify", "Verify a bundle offline; exit 0 only if every check holds") { bundle, artifact, digest, ca, trustRoot };
+        var trustRoot = new Option<string?>("--trust-root") { Description = "Trust this Sigstore TrustedRoot (from 'mpcsign trust-root'): the CA and the log key. Default: the local node's" };
+        var ca = new Option<string?>("--ca") { Description = "Trust this CA certificate (PEM) instead of the trust root's; the log key still comes from --trust-root or the local node" };
+        var cmd = new Command("verify", "Verify a bundle offline; exit 0 only if every check holds") { bundle, artifact, digest, trustRoot, ca };
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var (sha, _) = Inputs.Artifact(p.GetValue(artifact), p.GetValue(digest));
             var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable);
-            byte[] json;
-            TrustMaterial trust;
-            if (p.GetValue(bundle) is { } bundlePath && p.GetValue(trustRoot) is { } rootPath)
-            {
-                json = ReadBundle(bundlePath);
-                trust = TrustMaterial.FromTrustedRoot(rootPath);
-            }
-            else
-            {
-                await using var node = await NodeHost.StartAsync(ctx);
-                json = p.GetValue(bundle) is { } path ? ReadBundle(path) : await FindBundleAsync(node, sha);
-                trust = p.GetValue(trustRoot) is { } r ? TrustMaterial.FromTrustedRoot(r) : TrustMaterial.FromNode(node);
-            }
+            // Only ever an existing directory: resolving it must not create it (DataDirectory.Open would).
+            var dataDir = Path.GetFullPath(string.IsNullOrWhiteSpace(ctx.DataDir) ? DataDirectory.DefaultPath : ctx.DataDir);
+            var node = Directory.Exists(dataDir) ? dataDir : null;
+            var given = p.GetValue(bundle) is { } bundlePath ? Inputs.ReadFile(bundlePath, "--bundle") : null;
+            var trust = p.GetValue(trustRoot) is { } rootPath ? TrustMaterial.FromTrustedRoot(rootPath)
+                : (node is null ? null : TrustMaterial.FromDataDirectory(node, config))
+                  ?? throw new CliException(NoTrust(dataDir, p.GetValue(ca) is not null), CliErrors.BadConfiguration);
+            var json = given ?? await FindBundleAsync(node ?? throw new CliException(
+                    $"--artifact-digest without --bundle looks the bundle up in a node's data directory, and {dataDir} does not exist; " +
+                    "give --bundle FILE (and --data-dir DIR if the node's data is elsewhere)", CliErrors.BadConfiguration),
+                sha, config, ctx);
             if (p.GetValue(ca) is { } caPath) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
             var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config));
             if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
@@ -49,18 +54,33 @@ internal static class VerifyCommand
     internal static VerifierTrust Trust(TrustMaterial t, NodeConfig config) => new(t.CaCertificates, t.LogPublicKey, t.LogKeyName,
         new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), config.Coordinator.Policy, config.TeePolicyHash);
 
-    private static byte[] ReadBundle(string path) =>
-        File.Exists(path) ? File.ReadAllBytes(path) : throw new CliException($"--bundle: file '{path}' does not exist");
+    private static string NoTrust(string dataDir, bool caGiven) =>
+        $"nothing to verify against: no --trust-root, and {dataDir} holds no node{(caGiven ? " (--ca alone is not enough: the log's key is needed too)" : "")}; " +
+        HowToGetTrust;
 
-    private static async Task<byte[]> FindBundleAsync(NodeHost node, byte[] sha)
+    /// <summary>
+    /// The newest log entry for the digest in the node's log, and the bundle its session wrote. Reads the data directory
+    /// under its lock (as 'tlog' does), so it never reads while a node in another process writes.
+    /// </summary>
+    private static async Task<byte[]> FindBundleAsync(string dataDir, byte[] sha, NodeConfig config, CliContext ctx)
     {
-        var found = await node.Client.FindLogEntriesAsync(sha);
-        if (found.Entries.Count == 0)
-            throw new CliException($"the log has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed on this node?");
-        var newest = found.Entries[^1];
-        var status = await node.Client.StatusAsync(Convert.FromHexString(newest.SessionId));
-        if (status.Phase != SessionPhase.Completed || status.BundleJson.IsEmpty)
-            throw new CliException($"log entry {newest.LogIndex} belongs to session {newest.SessionId}, whose bundle is not complete");
-        return status.BundleJson.ToByteArray();
+        var data = DataDirectory.Open(dataDir); // exists: nothing is created
+        if (!File.Exists(data.File(NodeHost.DatabaseFileName)))
+            throw new CliException($"{dataDir} holds no node's log; give --bundle FILE", CliErrors.BadConfiguration);
+        using var held = await data.LockAsync(DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable), ctx.Error);
+        await using var log = SqliteTransparencyLog.Open(data, new TLogOptions
+        {
+            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+        });
+        var found = await log.FindByArtifactDigestAsync(Convert.ToHexStringLower(sha));
+        if (found.Count == 0)
+            throw new CliException($"the log in {dataDir} has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed on this node?");
+        var newest = found[^1];
+        // Where the signing pipeline writes each session's bundle (NodeHost.BundlePath).
+        var path = Path.Combine(data.File("bundles"), newest.SessionId + ".json");
+        if (!File.Exists(path))
+            throw new CliException($"log entry {newest.LogIndex} belongs to session {newest.SessionId}, whose bundle {path} is missing; " +
+                $"'mpcsign status --session {newest.SessionId}' finishes a session cut off before its bundle was written");
+        return await File.ReadAllBytesAsync(path);
     }
 }

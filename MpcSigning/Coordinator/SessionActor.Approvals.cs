@@ -21,6 +21,12 @@ internal sealed partial class SessionActor
     /// <summary>A signing step finished: a <see cref="Signed"/> or <see cref="Logged"/>, or the error that stopped it.</summary>
     private sealed record StepDone(object? Result, Exception? Error);
 
+    /// <summary>
+    /// Signing attempts a session makes before it ends failed. Each attempt is bounded in time (the step's cancellation
+    /// and every request's timeout), so a session's signing is bounded too, however often the node restarts.
+    /// </summary>
+    internal const int MaxSigningAttempts = 3;
+
     private (SubmitApproval Command, IActorRef ReplyTo, string Who)? _verifying;
     private (IActorRef ReplyTo, string RequestId)? _pendingReply;
     private readonly List<(IActorRef ReplyTo, string RequestId)> _signingWaiters = new();
@@ -51,10 +57,10 @@ internal sealed partial class SessionActor
             ExpireNow(sender, cmd.RequestId, who);
             return;
         }
-        var previous = Previous(who);
-        if (previous is not null && previous.Assertion.Equals(cmd.Assertion))
+        if (Previous(who) is not null)
         {
-            // A retry of an approval already recorded: idempotent, nothing changes.
+            // Already approved: idempotent, nothing changes. Not even verified, because verifying would advance the
+            // stored signature counter of a credential whose assertion is then thrown away.
             sender.Tell(Status(cmd.RequestId, duplicate: true));
             Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate", LinkAttestation.Of(sender));
             return;
@@ -250,20 +256,49 @@ internal sealed partial class SessionActor
                 });
                 break;
             default:
-                var error = done.Error ?? new InvalidOperationException($"a signing step returned {done.Result?.GetType().Name}");
-                foreach (var (to, requestId) in _signingWaiters)
-                {
-                    to.Tell(new Rejected
-                    {
-                        RequestId = requestId,
-                        Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
-                            $"the quorum is recorded but signing did not finish ({error.Message}); it resumes automatically, check 'mpcsign status'"),
-                    });
-                }
-                _signingWaiters.Clear();
-                Audit.Record("coordinator", "signers", "Sign", Id, "interrupted: " + error.Message);
-                throw new SigningInterruptedException($"session {Id}: signing interrupted: {error.Message}", error);
+                OnStepInterrupted(done.Error ?? new InvalidOperationException($"a signing step returned {done.Result?.GetType().Name}"));
+                break;
         }
+    }
+
+    /// <summary>
+    /// A step failed for a reason a retry may fix. Each such failure is persisted, so the bound holds across restarts
+    /// of the actor and of the node: the last allowed one ends the session failed, with the reason; earlier ones tell
+    /// the waiters that signing resumes, then throw so the coordinator restarts this actor, which recovers from the
+    /// journal and resumes.
+    /// </summary>
+    private void OnStepInterrupted(Exception error)
+    {
+        var interrupted = new SessionEvent { SigningInterrupted = new SigningInterrupted { Reason = error.Message } };
+        if (_state.SigningInterruptions + 1 >= MaxSigningAttempts)
+        {
+            var failed = new Failed
+            {
+                Code = CoordinatorErrors.Code(CoordinatorError.SigningFailed),
+                Reason = $"signing failed {MaxSigningAttempts} times; the last attempt: {error.Message}",
+            };
+            PersistEvents([interrupted, new SessionEvent { Failed = failed }], null, () =>
+            {
+                Audit.Record("coordinator", "signers", "Sign", Id, $"failed after {MaxSigningAttempts} attempts: " + error.Message);
+                FinishSigning();
+            });
+            return;
+        }
+        PersistEvents([interrupted], null, () =>
+        {
+            foreach (var (to, requestId) in _signingWaiters)
+            {
+                to.Tell(new Rejected
+                {
+                    RequestId = requestId,
+                    Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
+                        $"the quorum is recorded but signing did not finish ({error.Message}); it resumes automatically, check 'mpcsign status'"),
+                });
+            }
+            _signingWaiters.Clear();
+            Audit.Record("coordinator", "signers", "Sign", Id, "interrupted: " + error.Message);
+            throw new SigningInterruptedException($"session {Id}: signing interrupted: {error.Message}", error);
+        });
     }
 
     private void FinishSigning()

@@ -50,6 +50,9 @@ public static class SessionFold
             case SessionEvent.KindOneofCase.Expired:
                 s.Phase = SessionPhase.Expired;
                 break;
+            case SessionEvent.KindOneofCase.SigningInterrupted:
+                s.SigningInterruptions++;
+                break;
             case SessionEvent.KindOneofCase.Failed:
                 s.Phase = SessionPhase.Failed;
                 s.Failure = new ErrorInfo { Code = e.Failed.Code, Message = e.Failed.Reason };

@@ -18,20 +18,27 @@ public static class NodeAttestation
     /// <param name="ProviderKind">configfs, ioctl or simulated.</param>
     public sealed record SelfAttestation(byte[] Measurement, string ReportDigest, string ProviderKind);
 
+    /// <summary>
+    /// The attestation settings of a loaded configuration (file, then environment: Attestation:Provider /
+    /// MPCSIGN_ATTESTATION_PROVIDER, Attestation:AllowSimulated / MPCSIGN_ALLOW_SIMULATED_ATTESTATION, TEE_POLICY_HASH).
+    /// The one reading of them: the node and 'mpcsign attest report' both use it.
+    /// </summary>
+    public static AttestationOptions Options(NodeConfig config) => new()
+    {
+        Provider = config.AttestationProvider switch
+        {
+            "configfs" => AttestationProviderKind.ConfigFs,
+            "ioctl" => AttestationProviderKind.Ioctl,
+            "simulated" => AttestationProviderKind.Simulated,
+            _ => AttestationProviderKind.Auto,
+        },
+        AllowSimulated = config.AllowSimulatedAttestation,
+        Policy = AttestationPolicy.Strict with { TeePolicyHash = config.TeePolicyHash },
+    };
+
     public static async Task<SelfAttestation> AttestSelfAsync(NodeConfig config, DataDirectory data, TimeProvider clock)
     {
-        var options = new AttestationOptions
-        {
-            Provider = config.AttestationProvider switch
-            {
-                "configfs" => AttestationProviderKind.ConfigFs,
-                "ioctl" => AttestationProviderKind.Ioctl,
-                "simulated" => AttestationProviderKind.Simulated,
-                _ => AttestationProviderKind.Auto,
-            },
-            AllowSimulated = config.AllowSimulatedAttestation,
-            Policy = AttestationPolicy.Strict with { TeePolicyHash = config.TeePolicyHash },
-        };
+        var options = Options(config);
         var provider = AttestationProviders.Create(options, data.Path);
         var nonce = new byte[32];
         Sodium.RandomBytes(nonce);

@@ -16,8 +16,8 @@ public sealed class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef
     public Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
         Call<ParticipantEnrolled>(authN, new EnrollParticipant { RequestId = NewId(), Participant = participant });
 
-    public Task<Participant> FindParticipantAsync(string email) =>
-        Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email }).ContinueWith(t => t.Result.Participant);
+    public async Task<Participant> FindParticipantAsync(string email) =>
+        (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email })).Participant;
 
     public Task<SigningRequested> RequestSigningAsync(byte[] artifactDigest, string artifactName, string requester) =>
         Call<SigningRequested>(coordinator, new RequestSigning

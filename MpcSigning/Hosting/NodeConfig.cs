@@ -40,12 +40,22 @@ public sealed record NodeConfig(
 
     public static string DefaultFile => Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json");
 
-    /// <summary>Loads the file (default config/mpcsign.json beside the binary) and applies environment overrides.</summary>
+    /// <summary>The configuration file this was loaded from (absolute path).</summary>
+    public string SourceFile { get; init; } = "";
+
+    /// <summary>
+    /// Loads the file (default config/mpcsign.json beside the binary) and applies environment overrides. A relative
+    /// <paramref name="file"/> (--config) is relative to the working directory, as a user typing it means it.
+    /// </summary>
     public static NodeConfig Load(string? file, Func<string, string?> env)
     {
-        var path = file ?? DefaultFile;
+        // Resolved here: given a relative path, AddJsonFile would look beside the binary instead.
+        var path = Path.GetFullPath(file ?? DefaultFile);
+        var setting = file is null ? "config" : "--config";
+        if (Directory.Exists(path))
+            throw new ConfigException(setting, $"'{path}' is a directory; give the configuration file (e.g. config/mpcsign.json)");
         if (!File.Exists(path))
-            throw new ConfigException(file is null ? "config" : "--config", $"configuration file '{path}' does not exist");
+            throw new ConfigException(setting, $"configuration file '{path}' does not exist");
         IConfiguration c;
         try
         {
@@ -55,6 +65,7 @@ public sealed record NodeConfig(
         {
             throw new ConfigException(path, "is not valid JSON: " + (e.InnerException?.Message ?? e.Message));
         }
+        Serilog.Log.Information("Configuration loaded from {ConfigFile}", path);
 
         var roles = c.GetSection("Node:Roles").GetChildren().Select(r => r.Value ?? "").ToArray();
         foreach (var r in roles)
@@ -66,8 +77,10 @@ public sealed record NodeConfig(
         };
         if (QuorumRule.Validate(policy) is { } bad) throw new ConfigException("REQUIRED_ENGINEERS/REQUIRED_STEWARDS", bad);
         var ttl = TimeSpan.FromMinutes(Int(env, c, "MPCSIGN_SESSION_TTL_MINUTES", "Session:TtlMinutes", 15, 1, 24 * 60));
-        var signers = Int(env, c, "MPCSIGN_SIGNERS", "Signing:Signers", 3, 1, 255);
-        var threshold = Int(env, c, "MPCSIGN_THRESHOLD", "Signing:Threshold", 2, 1, signers);
+        // FROST (RFC 9591) needs 2 <= t <= n: a 1-of-n "threshold" would let any one signer sign alone.
+        var signers = Int(env, c, "MPCSIGN_SIGNERS", "Signing:Signers", 3, 2, 255, "FROST needs at least 2 signers");
+        var threshold = Int(env, c, "MPCSIGN_THRESHOLD", "Signing:Threshold", 2, 2, signers,
+            $"FROST needs 2 <= t <= n, and n (MPCSIGN_SIGNERS) is {signers}");
         var lifetime = Int(env, c, "MPCSIGN_CERT_LIFETIME_MINUTES", "Ca:CertificateLifetimeMinutes", 10, 1, 10);
         var provider = Str(env, c, "MPCSIGN_ATTESTATION_PROVIDER", "Attestation:Provider", "auto");
         if (provider is not ("auto" or "configfs" or "ioctl" or "simulated"))
@@ -81,7 +94,7 @@ public sealed record NodeConfig(
             threshold,
             signers,
             Str(env, c, "MPCSIGN_RP_ID", "RelyingParty:Id", "mpcsign.local"),
-            Str(env, c, "MPCSIGN_RP_ORIGIN", "RelyingParty:Origin", "https://mpcsign.local"),
+            Origin(env, c),
             Str(env, c, "MPCSIGN_CA_ISSUER", "Ca:Issuer", "https://mpcsign.local"),
             TimeSpan.FromMinutes(lifetime),
             Str(env, c, "MPCSIGN_LOG_ORIGIN", "TLog:Origin", "mpcsign.local/log"),
@@ -91,8 +104,27 @@ public sealed record NodeConfig(
             Bool(env, c, "MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "Attestation:AllowSimulated", false),
             PolicyHash(env("TEE_POLICY_HASH")))
         {
+            SourceFile = path,
             Cluster = MpcSigning.Hosting.Cluster.ClusterOptions.Load(c, env),
         };
+    }
+
+    /// <summary>
+    /// The WebAuthn origin approvals must come from (clientDataJSON.origin): an absolute https origin, or http on
+    /// localhost (WebAuthn's only non-https secure context). Anything else could never match an assertion.
+    /// </summary>
+    private static string Origin(Func<string, string?> env, IConfiguration c)
+    {
+        const string variable = "MPCSIGN_RP_ORIGIN", key = "RelyingParty:Origin";
+        var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
+        if (string.IsNullOrEmpty(raw)) return "https://mpcsign.local";
+        var ok = Uri.TryCreate(raw, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.Host == "localhost"))
+            && uri.UserInfo.Length == 0 && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0
+            && !raw.EndsWith('/');
+        if (!ok)
+            throw new ConfigException(name, $"must be an origin: https://HOST[:PORT] (or http://localhost[:PORT]) with no path, got '{raw}'");
+        return raw;
     }
 
     private static string? PolicyHash(string? value)
@@ -107,12 +139,13 @@ public sealed record NodeConfig(
     private static string Str(Func<string, string?> env, IConfiguration c, string variable, string key, string fallback) =>
         env(variable) is { Length: > 0 } e ? e : c[key] is { Length: > 0 } v ? v : fallback;
 
-    private static int Int(Func<string, string?> env, IConfiguration c, string variable, string key, int fallback, int min, int max)
+    private static int Int(Func<string, string?> env, IConfiguration c, string variable, string key, int fallback, int min, int max,
+        string? why = null)
     {
         var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
         if (raw is null) return fallback;
         if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
-            throw new ConfigException(name, $"must be a whole number from {min} to {max}, got '{raw}'");
+            throw new ConfigException(name, $"must be a whole number from {min} to {max}{(why is null ? "" : $" ({why})")}, got '{raw}'");
         return n;
     }
 

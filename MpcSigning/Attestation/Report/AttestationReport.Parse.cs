@@ -43,8 +43,9 @@ public sealed partial class AttestationReport
         if (b.Length != ReportLayout.Size)
             return (AttestationError.ReportLength, $"attestation report is {b.Length} bytes; an SEV-SNP ATTESTATION_REPORT is exactly {ReportLayout.Size} (0x4A0) bytes");
         var version = U32(b, ReportLayout.Version);
-        if (version is not (2 or 3 or 5))
-            return (AttestationError.ReportUnknownVersion, $"attestation report VERSION is {version}; supported versions are 2, 3 and 5");
+        if (!ReportLayout.SupportedVersions.Contains(version))
+            return (AttestationError.ReportUnknownVersion,
+                $"attestation report VERSION is {version}; supported versions are {string.Join(", ", ReportLayout.SupportedVersions)} (a newer firmware's layout needs a newer mpcsign)");
         var algo = U32(b, ReportLayout.SignatureAlgo);
         if (algo != ReportLayout.EcdsaP384Sha384)
             return (AttestationError.ReportSignatureAlgorithm, $"attestation report SIGNATURE_ALGO at 0x034 is {algo}; only 1 (ECDSA P-384 with SHA-384) is defined");

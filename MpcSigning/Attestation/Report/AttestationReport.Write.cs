@@ -26,7 +26,7 @@ public sealed partial class AttestationReport
         Put(b, ReportLayout.ReportId, ReportId, 32);
         Put(b, ReportLayout.ReportIdMa, ReportIdMa, 32);
         U64(b, ReportLayout.ReportedTcb, ReportedTcb.Raw);
-        if (Version >= 3)
+        if (ReportLayout.HasCpuid(Version))
         {
             b[ReportLayout.CpuidFamId] = CpuidFamId;
             b[ReportLayout.CpuidModId] = CpuidModId;
@@ -41,7 +41,7 @@ public sealed partial class AttestationReport
         b[ReportLayout.CommittedMinor] = CommittedMinor;
         b[ReportLayout.CommittedMajor] = CommittedMajor;
         U64(b, ReportLayout.LaunchTcb, LaunchTcb.Raw);
-        if (Version >= 5)
+        if (ReportLayout.HasMitigationVectors(Version))
         {
             U64(b, ReportLayout.LaunchMitVector, LaunchMitVector);
             U64(b, ReportLayout.CurrentMitVector, CurrentMitVector);

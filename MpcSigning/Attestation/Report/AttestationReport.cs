@@ -1,7 +1,8 @@
 namespace MpcSigning.Attestation.Report;
 
 /// <summary>
-/// AMD's ATTESTATION_REPORT (SEV-SNP Firmware ABI), versions 2, 3 and 5, with AMD's field names.
+/// AMD's ATTESTATION_REPORT (SEV-SNP Firmware ABI), versions 2, 3, 4 and 5 (<see cref="ReportLayout.SupportedVersions"/>),
+/// with AMD's field names.
 /// Immutable; <see cref="ToBytes"/> writes back the exact bytes it was parsed from (reserved bytes are
 /// required to be zero, so every byte is represented by a field).
 /// </summary>
@@ -28,7 +29,7 @@ public sealed partial class AttestationReport
     public byte[] ReportIdMa { get; init; } = new byte[32];
     public TcbVersion ReportedTcb { get; init; }
 
-    /// <summary>CPUID family/model/stepping; version 3 and later, zero in version 2.</summary>
+    /// <summary>CPUID family/model/stepping; version 3 and later (4 has the version 3 layout), zero in version 2.</summary>
     public byte CpuidFamId { get; init; }
     public byte CpuidModId { get; init; }
     public byte CpuidStep { get; init; }
@@ -55,7 +56,7 @@ public sealed partial class AttestationReport
     public SigningKeyKind SigningKey => (SigningKeyKind)((SignerInfo >> 2) & 7);
 
     /// <summary>Product from the signed CPUID bytes, or Unknown for version 2 (then the VCEK names it).</summary>
-    public SevProduct Product => Version >= 3 ? SevProducts.FromCpuid(CpuidFamId, CpuidModId) : SevProduct.Unknown;
+    public SevProduct Product => ReportLayout.HasCpuid(Version) ? SevProducts.FromCpuid(CpuidFamId, CpuidModId) : SevProduct.Unknown;
 
     /// <summary>The bytes the signature covers (0x000-0x29F).</summary>
     public byte[] SignedBytes() => ToBytes()[..ReportLayout.SignedLength];

@@ -3,10 +3,29 @@ namespace MpcSigning.Attestation.Report;
 /// <summary>
 /// Byte offsets of the ATTESTATION_REPORT (AMD SEV-SNP Firmware ABI, Table "ATTESTATION_REPORT Structure",
 /// rev 1.55-1.58). All integers are little-endian. Version 3 added CPUID_FAM_ID/MOD_ID/STEP at 0x188;
-/// version 5 added LAUNCH_MIT_VECTOR and CURRENT_MIT_VECTOR at 0x1F8 and 0x200.
+/// version 5 added LAUNCH_MIT_VECTOR and CURRENT_MIT_VECTOR at 0x1F8 and 0x200. See <see cref="SupportedVersions"/>.
 /// </summary>
 internal static class ReportLayout
 {
+    /// <summary>
+    /// The VERSION values parsed and verified, each with its layout:
+    /// 2: the base layout (0x188-0x19F reserved, no CPUID).
+    /// 3: adds CPUID_FAM_ID/MOD_ID/STEP at 0x188-0x18A.
+    /// 4: the version 3 layout. Emitted by firmware 1.55.31 (GCP Milan); AMD has published no table for it, and
+    ///    go-sev-guest, virtee/sev and trustee read it as version 3 (0x1F8-0x29F reserved). AMD's maintainers describe
+    ///    its change as the product-specific TCB_VERSION layout (Turin's differs; confidential-containers/trustee#734),
+    ///    which <see cref="TcbVersion"/> decodes by the product from CPUID or the VCEK.
+    /// 5: adds LAUNCH_MIT_VECTOR and CURRENT_MIT_VECTOR at 0x1F8 and 0x200 (ABI 1.58).
+    /// Any other value is refused (ReportUnknownVersion): a new layout could move signed fields.
+    /// </summary>
+    public static readonly IReadOnlyList<uint> SupportedVersions = [2, 3, 4, 5];
+
+    /// <summary>Version 3 and later carry the CPUID bytes at 0x188.</summary>
+    public static bool HasCpuid(uint version) => version >= 3;
+
+    /// <summary>Version 5 and later carry the mitigation vectors at 0x1F8.</summary>
+    public static bool HasMitigationVectors(uint version) => version >= 5;
+
     public const int Size = 0x4A0;
     public const int Version = 0x000, GuestSvn = 0x004, Policy = 0x008, FamilyId = 0x010, ImageId = 0x020;
     public const int Vmpl = 0x030, SignatureAlgo = 0x034, CurrentTcb = 0x038, PlatformInfo = 0x040;
@@ -31,10 +50,10 @@ internal static class ReportLayout
     public static IEnumerable<(int Start, int End)> ReservedRanges(uint version)
     {
         yield return (Reserved04C, Reserved04C + 4);
-        yield return (version >= 3 ? CpuidStep + 1 : CpuidFamId, ChipId);
+        yield return (HasCpuid(version) ? CpuidStep + 1 : CpuidFamId, ChipId);
         yield return (Reserved1EB, Reserved1EB + 1);
         yield return (Reserved1EF, Reserved1EF + 1);
-        yield return (version >= 5 ? CurrentMitVector + 8 : LaunchMitVector, SignedLength);
+        yield return (HasMitigationVectors(version) ? CurrentMitVector + 8 : LaunchMitVector, SignedLength);
         yield return (SignatureTail, Size);
     }
 }

@@ -26,6 +26,18 @@ public readonly record struct TcbVersion(ulong Raw)
             : new TcbVersion(At(0, parts.BootLoader) | At(1, parts.Tee) | At(6, parts.Snp) | At(7, parts.Microcode));
     }
 
+    /// <summary>
+    /// True when every byte (every SPL, in any product's layout, and the reserved bytes) is at most
+    /// <paramref name="other"/>'s: a TCB is ordered only per component. This is go-sev-guest's TCBPartsLE, which
+    /// compares all eight bytes.
+    /// </summary>
+    public bool IsAtMost(TcbVersion other)
+    {
+        for (var i = 0; i < 8; i++)
+            if ((byte)(Raw >> (8 * i)) > (byte)(other.Raw >> (8 * i))) return false;
+        return true;
+    }
+
     public override string ToString() => $"0x{Raw:x16}";
 }
 

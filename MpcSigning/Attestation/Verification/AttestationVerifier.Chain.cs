@@ -98,13 +98,21 @@ public static partial class AttestationVerifier
 
     private static string? KeyTypeError(ParsedCertificate c, bool rsa4096)
     {
-        if (rsa4096)
+        try
         {
-            using var key = c.Cert.GetRSAPublicKey();
-            return key is { KeySize: 4096 } ? null : $"key is {(key is null ? "not RSA" : $"RSA-{key.KeySize}")}; AMD's ARK/ASK/ASVK are RSA-4096";
+            if (rsa4096)
+            {
+                using var key = c.Cert.GetRSAPublicKey();
+                return key is { KeySize: 4096 } ? null : $"key is {(key is null ? "not RSA" : $"RSA-{key.KeySize}")}; AMD's ARK/ASK/ASVK are RSA-4096";
+            }
+            using var ec = c.Cert.GetECDsaPublicKey();
+            var curve = ec?.ExportParameters(false).Curve.Oid.Value;
+            return curve == "1.3.132.0.34" ? null : "key is not ECDSA P-384 (secp384r1)";
         }
-        using var ec = c.Cert.GetECDsaPublicKey();
-        var curve = ec?.ExportParameters(false).Curve.Oid.Value;
-        return curve == "1.3.132.0.34" ? null : "key is not ECDSA P-384 (secp384r1)";
+        catch (CryptographicException e)
+        {
+            // The subject key is decoded only here: corrupt key bytes are a bad certificate, not a verifier failure.
+            return $"key cannot be decoded ({e.Message})";
+        }
     }
 }

@@ -29,7 +29,10 @@ internal sealed class ParsedCertificate
         error = "";
         try
         {
-            var cert = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+            var outer = new AsnReader(der, AsnEncodingRules.DER);
+            var cert = outer.ReadSequence();
+            // Nothing may follow the certificate: evidence with appended bytes would still verify and be malleable.
+            outer.ThrowIfNotEmpty();
             var tbs = cert.ReadEncodedValue().ToArray();
             var outerAlg = cert.PeekEncodedValue().ToArray();
             var pss = IsRsaPssSha384(cert.ReadSequence());

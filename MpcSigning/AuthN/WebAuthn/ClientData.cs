@@ -40,6 +40,14 @@ public sealed record ClientData(string Type, string Challenge, string Origin, bo
                 $"clientDataJSON is not valid JSON ({e.Message}); send the bytes the browser produced, unmodified.");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // An escape such as \ud800 is valid JSON in valid UTF-8 but names no character (an unpaired surrogate).
+            (code, message) = (AuthNError.ClientDataMalformed,
+                "clientDataJSON holds a name or string with an unpaired surrogate escape (such as \\ud800), which is no text; " +
+                "send the bytes the browser produced, unmodified.");
+            return null;
+        }
     }
 
     private static ClientData? ParseObject(ReadOnlySpan<byte> json, out AuthNError code, out string message)

@@ -84,6 +84,7 @@ public sealed record MpcsignSection(
         foreach (var a in JsonFields.Array(e, "approvals", at).EnumerateArray())
         {
             var p = $"{at}.approvals[{i++}]";
+            JsonFields.Expect(a, JsonValueKind.Object, p, "an object");
             var role = JsonFields.String(a, "role", p);
             approvals.Add(new ApprovalRecord
             {
@@ -95,7 +96,7 @@ public sealed record MpcsignSection(
                     "steward" => Role.Steward,
                     _ => throw new BundleFormatException(BundleErrorCode.MalformedField, $"{p}.role is '{role}'; expected engineer or steward"),
                 },
-                ApprovedAtUnixMs = a.TryGetProperty("approvedAt", out var t) && t.TryGetInt64(out var ms) ? ms : 0,
+                ApprovedAtUnixMs = ApprovedAt(a, p),
                 PublicKeySpki = ByteString.CopyFrom(JsonFields.Base64(a, "publicKeySpki", p)),
                 Assertion = new Assertion
                 {
@@ -115,7 +116,17 @@ public sealed record MpcsignSection(
                 RequiredStewards = (uint)JsonFields.NonNegativeInt(policy, "requiredStewards", at + ".policy", BundleErrorCode.MalformedField),
             },
             approvals,
-            e.TryGetProperty("frost", out var frost) ? frost.GetRawText() : null,
+            e.TryGetProperty("frost", out var frost) ? JsonFields.RawText(frost, at + ".frost") : null,
             JsonFields.Hex(e, "enclaveMeasurement", at, 48, BundleErrorCode.MalformedField));
+    }
+
+    /// <summary>approvedAt: milliseconds since the Unix epoch; informational (not signed), so absent reads as 0.</summary>
+    private static long ApprovedAt(JsonElement approval, string path)
+    {
+        if (!approval.TryGetProperty("approvedAt", out var t) || t.ValueKind == JsonValueKind.Null) return 0;
+        if (JsonFields.Expect(t, JsonValueKind.Number, path + ".approvedAt", "a number (milliseconds since the Unix epoch)").TryGetInt64(out var ms) && ms >= 0)
+            return ms;
+        throw new BundleFormatException(BundleErrorCode.MalformedField,
+            $"{path}.approvedAt: expected a whole number of milliseconds since the Unix epoch; got {t.GetRawText()}.");
     }
 }

@@ -72,6 +72,12 @@ public static class MpcsignVerifier
         }
         using var leaf = X509CertificateLoader.LoadCertificate(bundle.CertificateDer);
         var info = SessionCertificateInfo.Parse(leaf);
+        // The section's policy decides the quorum check, but only the statement's copy is signed: they must agree.
+        if (!BundleChecks.TryReadStatement(bundle, out var statement, out var statementError)) return VerifyResult.Fail(statementError.Code.ToString(), statementError.Message);
+        var signed = statement!.Predicate.Policy;
+        if (signed.RequiredEngineers != section.Policy.RequiredEngineers || signed.RequiredStewards != section.Policy.RequiredStewards)
+            return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
+                $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
         return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals, " +
                 $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");

@@ -139,7 +139,9 @@ public sealed class ClusterNode : IAsyncDisposable
                         }
                         if (Has("coordinator"))
                         {
-                            var signers = new ClusterSigners(system, config.Signers, timeout);
+                            // a signer member that was just restarted needs a few seconds to rejoin: waiting for it is not a
+                            // failed attempt (the step as a whole is bounded at four service timeouts)
+                            var signers = new ClusterSigners(system, config.Signers, timeout * 2);
                             var pipeline = new SessionPipeline(new FrostSessionSigning(signers.GetAsync, config.Threshold, timeout),
                                 proxies["ca"], proxies["tlog"], attestation.Measurement, data.File("bundles"), timeout);
                             var deps = new SessionDependencies(proxies["authn"], pipeline, clock, config.Coordinator);

@@ -15,7 +15,11 @@ public static class CheckpointSigner
             new NoteSigner(keyName, SigstoreHint(key.LogId), key.SecretKey));
 
     /// <summary>
-    /// Pure check of a log checkpoint: at least one line signed by <paramref name="publicKey"/> under either hint.
+    /// Pure check of a log checkpoint: at least one line signed by <paramref name="publicKey"/> in either documented
+    /// form, the C2SP signed-note line (hint = the key ID of the line's name and this key) or the Sigstore line
+    /// (hint = the log ID's first 4 bytes). With <paramref name="keyName"/> the line must also carry that name;
+    /// without it (trust from a TrustedRoot, which names no key) any name. The one checkpoint rule: the log's own
+    /// recovery, bundle verification (node or TrustedRoot trust) and 'tlog verify-consistency' all call this.
     /// Returns the parsed checkpoint, or null with the reason.
     /// </summary>
     public static Checkpoint? Verify(string signedNote, ReadOnlySpan<byte> publicKey, string? keyName, out TLogErrorCode code, out string error)
@@ -29,8 +33,9 @@ public static class CheckpointSigner
         var data = System.Text.Encoding.UTF8.GetBytes(note.Text);
         foreach (var s in note.Signatures)
         {
-            var hinted = s.KeyHint == logIdHint || (keyName is not null && s.Name == keyName && s.KeyHint == NoteKey.ComputeKeyId(keyName, publicKey));
-            if (hinted && (keyName is null || s.Name == keyName) && Crypto.Ed25519.Verify(publicKey, data, s.Signature)) return cp;
+            if (keyName is not null && s.Name != keyName) continue;
+            var hinted = s.KeyHint == logIdHint || s.KeyHint == NoteKey.ComputeKeyId(s.Name, publicKey);
+            if (hinted && Crypto.Ed25519.Verify(publicKey, data, s.Signature)) return cp;
         }
         code = TLogErrorCode.InvalidCheckpointSignature;
         error = $"checkpoint for '{cp.Origin}' size {cp.Size} has no valid signature by the log key" + (keyName is null ? "" : $" named '{keyName}'");

@@ -41,6 +41,7 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
         error = "";
         var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
         if (split < 0 || !note.EndsWith('\n')) { error = "a signed note needs text, a blank line and signature lines ending in a newline"; return null; }
+        if (split + 2 >= note.Length) { error = "a signed note needs at least one signature line after its blank line; this one has none"; return null; }
         var text = note[..(split + 1)];
         var sigs = new List<NoteSignature>();
         foreach (var line in note[(split + 2)..^1].Split('\n'))

@@ -65,7 +65,7 @@ public static class TlogEntryJson
             return new TlogEntry(receipt, e.GetProperty("canonicalizedBody").GetBytesFromBase64(),
                 kv.GetProperty("kind").GetString() ?? "", kv.GetProperty("version").GetString() ?? "");
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             error = "tlog entry is not a complete Sigstore TransparencyLogEntry: " + ex.Message;
             return null;

@@ -18,7 +18,8 @@ public sealed record TlogVerification(bool IsValid, TLogErrorCode? Code, string 
 /// </summary>
 public static class TlogEntryVerifier
 {
-    /// <param name="keyName">When given, the checkpoint must carry a line with this name (C2SP hint or Sigstore hint).</param>
+    /// <param name="keyName">When given, the checkpoint must carry a line with this name (C2SP hint or Sigstore hint);
+    /// without it, a line of either form by the log key (see <see cref="CheckpointSigner.Verify"/>).</param>
     public static TlogVerification Verify(TlogEntry entry, ReadOnlySpan<byte> logPublicKey, ReadOnlySpan<byte> expectedCanonicalBody, string? keyName = null)
     {
         ArgumentNullException.ThrowIfNull(entry);

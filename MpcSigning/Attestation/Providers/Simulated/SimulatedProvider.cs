@@ -15,6 +15,10 @@ namespace MpcSigning.Attestation.Providers.Simulated;
 public sealed partial class SimulatedProvider : IAttestationProvider, IDisposable
 {
     public const string KindName = "simulated";
+
+    /// <summary>The simulated roots this process has warned about.</summary>
+    private static readonly HashSet<string> Warned = new(StringComparer.OrdinalIgnoreCase);
+
     private readonly ECDsa _vcekKey;
     private readonly AttestationCertificates _certificates;
     private readonly byte[] _chipId;
@@ -43,9 +47,13 @@ public sealed partial class SimulatedProvider : IAttestationProvider, IDisposabl
         var dir = Path.Combine(DataDirectory.Open(dataDirectory).Path, StoreFolder);
         if (!Directory.Exists(dir)) CreateStore(dir);
         var provider = Load(dir, measurement ?? BuildMeasurement.Current());
-        Serilog.Log.Warning(
-            "Attestation is SIMULATED (no SEV-SNP hardware): reports are signed by a simulated VCEK whose ARK {ArkFingerprint} is not AMD's; trust it only in development and tests",
-            provider.ArkFingerprint);
+        // Once per simulated root per process (a command is one process): a second provider on the same root adds nothing.
+        bool first;
+        lock (Warned) first = Warned.Add(provider.ArkFingerprint);
+        if (first)
+            Serilog.Log.Warning(
+                "Attestation is SIMULATED (no SEV-SNP hardware): reports are signed by a simulated VCEK whose ARK {ArkFingerprint} is not AMD's; trust it only in development and tests",
+                provider.ArkFingerprint);
         return provider;
     }
 
