@@ -58,6 +58,10 @@ public sealed class TestNode : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Gives a fresh data directory the test run's simulated SEV-SNP authority (generating one is slow).</summary>
+    public static void SeedSimulatedAuthority(string dataDir) =>
+        CopyDirectory(Path.Combine(Template.Value.Path, "snp-simulated"), Path.Combine(dataDir, "snp-simulated"));
+
     /// <summary>Stops the node and starts a new one on the same data directory (a crash between commands).</summary>
     public async Task RestartAsync()
     {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using MpcSigning.AuthN.Registry;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 
@@ -38,7 +39,7 @@ public sealed class AuthNActor : ReceiveActor
                 return;
             }
             Sender.Tell(new ApprovalVerified { RequestId = cmd.RequestId, Approval = outcome.Record });
-            Audit.Record("authn", email, nameof(VerifyApproval), session, "verified");
+            Audit.Record("authn", email, nameof(VerifyApproval), session, "verified", LinkAttestation.Of(Sender));
         });
         Receive<EnrollParticipant>(cmd =>
         {
@@ -52,7 +53,7 @@ public sealed class AuthNActor : ReceiveActor
             {
                 RequestId = cmd.RequestId, Participant = result.Participant, AlreadyEnrolled = result.Status == EnrollStatus.AlreadyEnrolled,
             });
-            Audit.Record("authn", result.Participant!.Email, nameof(EnrollParticipant), null, result.Status.ToString().ToLowerInvariant());
+            Audit.Record("authn", result.Participant!.Email, nameof(EnrollParticipant), null, result.Status.ToString().ToLowerInvariant(), LinkAttestation.Of(Sender));
         });
         Receive<FindParticipant>(cmd =>
         {
@@ -63,7 +64,7 @@ public sealed class AuthNActor : ReceiveActor
             else
             {
                 Sender.Tell(new ParticipantFound { RequestId = cmd.RequestId, Participant = p });
-                Audit.Record("authn", "client", nameof(FindParticipant), null, "found " + p.Email);
+                Audit.Record("authn", "client", nameof(FindParticipant), null, "found " + p.Email, LinkAttestation.Of(Sender));
             }
         });
     }
@@ -72,6 +73,6 @@ public sealed class AuthNActor : ReceiveActor
     {
         var wire = "authn." + code.ToString().ToLowerInvariant();
         Sender.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = wire, Message = message } });
-        Audit.Record("authn", who, "request", session, "refused: " + wire);
+        Audit.Record("authn", who, "request", session, "refused: " + wire, LinkAttestation.Of(Sender));
     }
 }

@@ -1,10 +1,13 @@
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
+using Google.Protobuf;
 using MpcSigning.Proto.Ca;
+using MpcSigning.Proto.Trust;
 
 namespace MpcSigning.Ca;
 
-/// <summary>The CA service: certifies session keys. Replies SessionKeyCertified or SessionKeyRefused.</summary>
+/// <summary>The CA service: certifies session keys (SessionKeyCertified or SessionKeyRefused) and gives out its certificate.</summary>
 public sealed class CaActor : ReceiveActor
 {
     public CaActor(ICertificateAuthority ca, TimeProvider clock)
@@ -14,7 +17,12 @@ public sealed class CaActor : ReceiveActor
             var reply = CaMessages.Handle(ca, cmd, clock.GetUtcNow());
             Sender.Tell(reply);
             var outcome = reply is SessionKeyRefused r ? "refused: " + r.Error.Code : "certified";
-            Audit.Record("ca", "coordinator", nameof(CertifySessionKey), Convert.ToHexStringLower(cmd.SessionId.Span), outcome);
+            Audit.Record("ca", "coordinator", nameof(CertifySessionKey), Convert.ToHexStringLower(cmd.SessionId.Span), outcome, LinkAttestation.Of(Sender));
+        });
+        Receive<GetTrustMaterial>(cmd =>
+        {
+            Sender.Tell(new CaTrustMaterial { RequestId = cmd.RequestId, CertificateDer = ByteString.CopyFrom(ca.Certificate.RawData) });
+            Audit.Record("ca", "client", nameof(GetTrustMaterial), null, "ok", LinkAttestation.Of(Sender));
         });
     }
 }

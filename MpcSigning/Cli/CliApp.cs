@@ -56,6 +56,7 @@ public static class CliApp
         root.Options.Add(Wait);
         root.Options.Add(Verbose);
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
+        root.Subcommands.Add(NodeCommand.Build());
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
         root.Subcommands.Add(TLogCommands.Build(DataDir));
         root.Subcommands.Add(AttestCommands.Build(DataDir, ConfigFile));

@@ -32,7 +32,7 @@ internal static class FlowCommands
         {
             var r = RoleNames.Parse(p.GetValue(role));
             var mail = ParticipantEmail.Normalize(p.GetValue(email));
-            await using var node = await NodeHost.StartAsync(ctx);
+            await using var node = await NodeAccess.OpenAsync(ctx);
             var enrolled = await EnrollAsync(node.Client, p.GetValue(AuthenticatorDir), p.GetValue(name)!, mail, r);
             ctx.Out.WriteLine(enrolled);
             return 0;
@@ -60,7 +60,7 @@ internal static class FlowCommands
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var (sha, fileName) = Inputs.Artifact(p.GetValue(artifact), p.GetValue(digest));
-            await using var node = await NodeHost.StartAsync(ctx);
+            await using var node = await NodeAccess.OpenAsync(ctx);
             var created = await node.Client.RequestSigningAsync(sha, fileName, Environment.UserName);
             var status = await node.Client.StatusAsync(created.SessionId.ToByteArray());
             ctx.Out.WriteLine(Convert.ToHexStringLower(created.SessionId.Span));
@@ -81,9 +81,9 @@ internal static class FlowCommands
         {
             var id = Inputs.SessionId(p.GetValue(session)!);
             var mail = ParticipantEmail.Normalize(p.GetValue(email));
-            await using var node = await NodeHost.StartAsync(ctx);
+            await using var node = await NodeAccess.OpenAsync(ctx);
             var status = await ApproveAsync(node, id, p.GetValue(name)!, mail, p.GetValue(AuthenticatorDir));
-            ctx.Out.WriteLine(Describe(status, node.BundlePath(id)));
+            ctx.Out.WriteLine(Describe(status, node.BundleFile(status)));
             if (status.Phase != SessionPhase.Failed) return 0;
             // The approval was recorded, but nothing was signed: a script must not take this for success.
             ctx.Error.WriteLine($"mpcsign: session {Convert.ToHexStringLower(id)} failed ({status.Failure?.Message}); request a new session");
@@ -93,7 +93,7 @@ internal static class FlowCommands
     }
 
     /// <summary>Signs the session's challenge with the participant's authenticator and submits the approval.</summary>
-    internal static async Task<SessionStatus> ApproveAsync(NodeHost node, byte[] sessionId, string name, string email, string? authenticatorDir)
+    internal static async Task<SessionStatus> ApproveAsync(INodeAccess node, byte[] sessionId, string name, string email, string? authenticatorDir)
     {
         var participant = await node.Client.FindParticipantAsync(email);
         if (!string.Equals(participant.Name, name.Trim(), StringComparison.Ordinal))
@@ -119,8 +119,9 @@ internal static class FlowCommands
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var id = Inputs.SessionId(p.GetValue(session)!);
-            await using var node = await NodeHost.StartAsync(ctx);
-            ctx.Out.WriteLine(Describe(await node.Client.StatusAsync(id), node.BundlePath(id)));
+            await using var node = await NodeAccess.OpenAsync(ctx);
+            var status = await node.Client.StatusAsync(id);
+            ctx.Out.WriteLine(Describe(status, node.BundleFile(status)));
             return 0;
         }));
         return cmd;

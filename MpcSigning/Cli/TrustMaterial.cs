@@ -20,14 +20,15 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
             node.TransparencyLog.Identity.PublicKey, node.TransparencyLog.Identity.KeyName);
 
     /// <summary>The Sigstore TrustedRoot JSON for this node ('mpcsign trust-root').</summary>
-    public static byte[] TrustedRootJson(NodeHost node)
+    public static byte[] TrustedRootJson(NodeHost node) =>
+        TrustedRootJson(node.CertificateAuthority.Certificate, node.Config.CaIssuer, node.TransparencyLog.Identity);
+
+    /// <summary>The Sigstore TrustedRoot JSON for a CA certificate, the issuer its certificates name, and a log.</summary>
+    public static byte[] TrustedRootJson(X509Certificate2 ca, string caIssuer, MpcSigning.TLog.LogIdentity log)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            var ca = node.CertificateAuthority.Certificate;
-            TrustedRootWriter.Write(w, [ca.RawData], node.Config.CaIssuer, node.TransparencyLog.Identity, ca.NotBefore.ToUniversalTime());
-        }
+            TrustedRootWriter.Write(w, [ca.RawData], caIssuer, log, ca.NotBefore.ToUniversalTime());
         return ms.ToArray();
     }
 

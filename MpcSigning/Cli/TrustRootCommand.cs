@@ -12,8 +12,8 @@ internal static class TrustRootCommand
         var cmd = new Command("trust-root", "Print the Sigstore TrustedRoot JSON of this deployment's CA and log key") { output };
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
-            await using var node = await NodeHost.StartAsync(ctx);
-            var json = TrustMaterial.TrustedRootJson(node);
+            await using var node = await NodeAccess.OpenAsync(ctx);
+            var json = await node.TrustedRootJsonAsync();
             if (p.GetValue(output) is { } path) await File.WriteAllBytesAsync(path, json);
             else ctx.Out.WriteLine(System.Text.Encoding.UTF8.GetString(json));
             return 0;

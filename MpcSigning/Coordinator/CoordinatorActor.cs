@@ -2,6 +2,7 @@ using Akka.Actor;
 using Google.Protobuf;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Coordinator;
 
 namespace MpcSigning.Coordinator;
@@ -42,7 +43,7 @@ public sealed class CoordinatorActor : ReceiveActor
         {
             Sender.Tell(CoordinatorErrors.Reject(cmd.RequestId, CoordinatorError.InvalidRequest,
                 $"the artifact digest must be a 32-byte SHA-256, got {cmd.ArtifactDigest.Length} bytes"));
-            Audit.Record("coordinator", cmd.Requester, nameof(RequestSigning), null, "refused: bad digest");
+            Audit.Record("coordinator", cmd.Requester, nameof(RequestSigning), null, "refused: bad digest", LinkAttestation.Of(Sender));
             return;
         }
         var sessionId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
@@ -66,7 +67,7 @@ public sealed class CoordinatorActor : ReceiveActor
         {
             Sender.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.UnknownSession,
                 $"'{Convert.ToHexStringLower(sessionId.Span)}' is not a session id (16 bytes, 32 hex digits); use the id printed by 'mpcsign request'"));
-            Audit.Record("coordinator", "client", message.GetType().Name, null, "refused: malformed session id");
+            Audit.Record("coordinator", "client", message.GetType().Name, null, "refused: malformed session id", LinkAttestation.Of(Sender));
             return;
         }
         var name = ChildName(sessionId.Span);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
@@ -61,7 +62,7 @@ internal sealed partial class SessionActor
             // Already approved: idempotent, nothing changes. Not even verified, because verifying would advance the
             // stored signature counter of a credential whose assertion is then thrown away.
             sender.Tell(Status(cmd.RequestId, duplicate: true));
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate", LinkAttestation.Of(sender));
             return;
         }
 
@@ -93,7 +94,7 @@ internal sealed partial class SessionActor
                 return;
             case { Verdict: Rejected rejected }:
                 sender.Tell(rejected);
-                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code);
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + rejected.Error.Code, LinkAttestation.Of(sender));
                 return;
             case { Verdict: ApprovalVerified verified }:
                 Admit(cmd, sender, who, verified.Approval);
@@ -120,7 +121,7 @@ internal sealed partial class SessionActor
         if (Previous(who) is not null)
         {
             sender.Tell(Status(cmd.RequestId, duplicate: true));
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "duplicate", LinkAttestation.Of(sender));
             return;
         }
         var approved = new SessionEvent { Approved = new Approved { Approval = approval } };
@@ -129,7 +130,7 @@ internal sealed partial class SessionActor
         {
             PersistEvents([approved], (sender, cmd.RequestId), () =>
             {
-                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
+                Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role), LinkAttestation.Of(sender));
                 sender.Tell(Status(cmd.RequestId));
             });
             return;
@@ -140,8 +141,8 @@ internal sealed partial class SessionActor
         PersistEvents([approved, new SessionEvent { QuorumReached = reached }], (sender, cmd.RequestId), () =>
         {
             Timers.Cancel(ExpiryTimer);
-            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role));
-            Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached");
+            Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "approved as " + Describe(approval.Role), LinkAttestation.Of(sender));
+            Audit.Record("coordinator", who, nameof(QuorumReached), Id, "quorum reached", LinkAttestation.Of(sender));
             _signingWaiters.Add((sender, cmd.RequestId));
             EnsureSigning();
         });

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Google.Protobuf;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Coordinator;
@@ -76,7 +77,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         {
             if (RefuseUnknown(g.RequestId, nameof(GetSessionStatus))) return;
             Sender.Tell(Status(g.RequestId));
-            Audit.Record("coordinator", "client", nameof(GetSessionStatus), Id, "ok");
+            Audit.Record("coordinator", "client", nameof(GetSessionStatus), Id, "ok", LinkAttestation.Of(Sender));
         });
         Command<ResumeSigning>(OnResume);
         Command<ContinueSigning>(_ => EnsureSigning());
@@ -145,7 +146,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 Challenge = _state.Challenge,
                 ExpiresAtUnixMs = _state.ExpiresAtUnixMs,
             });
-            Audit.Record("coordinator", _state.Requester, nameof(RequestSigning), Id, "session created");
+            Audit.Record("coordinator", _state.Requester, nameof(RequestSigning), Id, "session created", LinkAttestation.Of(sender));
         });
     }
 
@@ -169,7 +170,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         if (Exists) return false;
         Sender.Tell(CoordinatorErrors.Reject(requestId, CoordinatorError.UnknownSession,
             $"there is no session {Id}; use the id printed by 'mpcsign request'"));
-        Audit.Record("coordinator", "client", what, Id, "refused: unknown session");
+        Audit.Record("coordinator", "client", what, Id, "refused: unknown session", LinkAttestation.Of(Sender));
         PassivateWhenIdle();
         return true;
     }
@@ -287,7 +288,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private void Reply(IActorRef to, string requestId, CoordinatorError error, string message, string who)
     {
         to.Tell(CoordinatorErrors.Reject(requestId, error, message));
-        Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + CoordinatorErrors.Code(error));
+        Audit.Record("coordinator", who, nameof(SubmitApproval), Id, "refused: " + CoordinatorErrors.Code(error), LinkAttestation.Of(to));
     }
 
     private static string Describe(Role role) => role == Role.Engineer ? "engineer" : role == Role.Steward ? "steward" : "unknown role";

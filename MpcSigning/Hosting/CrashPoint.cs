@@ -13,9 +13,29 @@ public static class CrashPoint
 
     private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } v ? v : null;
 
+    /// <summary>
+    /// Names a step outside the journal where the process kills itself the first time it gets there (the same SIGKILL):
+    /// <c>signer-dkg</c> (a signer has checked the evidence of a DKG it was asked to join, before its round-1 package
+    /// leaves), <c>tlog-appended</c> (the log has made an entry durable, before the reply leaves).
+    /// </summary>
+    public const string StepVariable = "MPCSIGN_CRASH_AT";
+
+    private static readonly string? ArmedStep = Environment.GetEnvironmentVariable(StepVariable) is { Length: > 0 } s ? s : null;
+
     public static void AfterPersisted(string eventKind)
     {
         if (Armed is null || !string.Equals(Armed, eventKind, StringComparison.OrdinalIgnoreCase)) return;
+        Die();
+    }
+
+    public static void At(string step)
+    {
+        if (ArmedStep is null || !string.Equals(ArmedStep, step, StringComparison.OrdinalIgnoreCase)) return;
+        Die();
+    }
+
+    private static void Die()
+    {
         Serilog.Log.CloseAndFlush();
         Process.GetCurrentProcess().Kill(); // SIGKILL: no shutdown hooks, nothing flushed that was not already durable
     }

@@ -35,6 +35,9 @@ public sealed record NodeConfig(
     /// </summary>
     public TimeSpan LockWait { get; init; }
 
+    /// <summary>The Cluster section: null for a single-process node (every role, no network).</summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
     public static string DefaultFile => Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json");
 
     /// <summary>The configuration file this was loaded from (absolute path).</summary>
@@ -83,10 +86,11 @@ public sealed record NodeConfig(
         if (provider is not ("auto" or "configfs" or "ioctl" or "simulated"))
             throw new ConfigException("MPCSIGN_ATTESTATION_PROVIDER", $"'{provider}' is not one of auto, configfs, ioctl, simulated");
 
+        var serviceTimeout = TimeSpan.FromSeconds(Int(env, c, "MPCSIGN_SERVICE_TIMEOUT_SECONDS", "Coordinator:ServiceTimeoutSeconds", 30, 1, 600));
         return new NodeConfig(
             Str(env, c, "MPCSIGN_NODE_NAME", "Node:Name", "node-1"),
             roles.Length == 0 ? AllRoles : roles,
-            CoordinatorOptions.Default with { Policy = policy, SessionTtl = ttl },
+            CoordinatorOptions.Default with { Policy = policy, SessionTtl = ttl, ServiceTimeout = serviceTimeout },
             threshold,
             signers,
             Str(env, c, "MPCSIGN_RP_ID", "RelyingParty:Id", "mpcsign.local"),
@@ -98,7 +102,11 @@ public sealed record NodeConfig(
             Str(env, c, "MPCSIGN_LOG_KEY_NAME", "TLog:KeyName", "mpcsign.local/log"),
             provider,
             Bool(env, c, "MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "Attestation:AllowSimulated", false),
-            PolicyHash(env("TEE_POLICY_HASH"))) { SourceFile = path };
+            PolicyHash(env("TEE_POLICY_HASH")))
+        {
+            SourceFile = path,
+            Cluster = MpcSigning.Hosting.Cluster.ClusterOptions.Load(c, env),
+        };
     }
 
     /// <summary>

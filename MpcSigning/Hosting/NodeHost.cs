@@ -26,7 +26,7 @@ namespace MpcSigning.Hosting;
 /// a Microsoft.Extensions.Hosting host) with the roles' actors (authn, ca, tlog, signers, coordinator), finishes the
 /// sessions a crash cut off mid-signing, and stops it all (Akka's coordinated shutdown) on dispose.
 /// </summary>
-public sealed class NodeHost : IAsyncDisposable
+public sealed class NodeHost : INodeAccess
 {
     public const string DatabaseFileName = "mpcsign.db";
 
@@ -75,6 +75,10 @@ public sealed class NodeHost : IAsyncDisposable
 
     public string BundleDirectory => Data.File("bundles");
 
+    public string BundleFile(Proto.Coordinator.SessionStatus status) => BundlePath(status.SessionId.ToByteArray());
+
+    public Task<byte[]> TrustedRootJsonAsync() => Task.FromResult(TrustMaterial.TrustedRootJson(this));
+
     public string BundlePath(byte[] sessionId) => Path.Combine(BundleDirectory, Convert.ToHexStringLower(sessionId) + ".json");
 
     /// <summary>Starts the node the CLI embeds, from --config / --data-dir and the environment.</summary>
@@ -91,11 +95,15 @@ public sealed class NodeHost : IAsyncDisposable
     internal static async Task<NodeHost> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock,
         Func<ISigningPipeline, ISigningPipeline>? wrapPipeline, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
+        if (config.Cluster is not null)
+            throw new ConfigException("Cluster", "this command runs a node inside the CLI process, which cannot be a cluster member; " +
+                "against a cluster use enroll, request, join and status with the client configuration (config/cluster/client.json), " +
+                "and start members with 'mpcsign node'");
+        if (config.Roles.Count != NodeConfig.AllRoles.Length)
+            throw new ConfigException("Node:Roles", "a node without a Cluster section runs every role (coordinator, authn, signer, ca, tlog) " +
+                "in one process; to split roles across processes give each node a Cluster section and start it with 'mpcsign node' (see config/cluster/)");
         // One data directory, one node: held until DisposeAsync, released at once if the start fails before the end.
         using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
-        if (config.Roles.Count != NodeConfig.AllRoles.Length)
-            throw new ConfigException("Node:Roles", "a node started from the CLI runs every role (coordinator, authn, signer, ca, tlog); " +
-                "splitting roles across nodes needs attested links between them, which this build does not have yet");
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         var measurement = attestation.Measurement;
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));

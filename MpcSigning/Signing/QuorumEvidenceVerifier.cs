@@ -2,6 +2,7 @@ using MpcSigning.AuthN;
 using MpcSigning.AuthN.Registry;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Coordinator;
+using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Coordinator;
 using MpcSigning.Proto.Signing;
 
@@ -11,11 +12,18 @@ namespace MpcSigning.Signing;
 /// A signer's own check of the quorum, so that a coordinator alone can never obtain a signature: the policy must be the
 /// one this signer is configured with (a coordinator cannot lower it), every approval must re-verify against the
 /// session's challenge and the credential the registry holds for that person in that role, and the rule must be met.
+/// The registry is read through <c>findParticipant</c>: the node's own registry, or on a signer node of a cluster the
+/// AuthN service's (the one registry of the deployment).
 /// </summary>
-public sealed class QuorumEvidenceVerifier(IParticipantRegistry registry, RelyingParty rp, QuorumPolicy requiredPolicy)
+public sealed class QuorumEvidenceVerifier(Func<string, CancellationToken, Task<Participant?>> findParticipant, RelyingParty rp, QuorumPolicy requiredPolicy)
     : IQuorumEvidenceVerifier
 {
-    public string? Check(QuorumEvidence evidence)
+    public QuorumEvidenceVerifier(IParticipantRegistry registry, RelyingParty rp, QuorumPolicy requiredPolicy)
+        : this((email, _) => Task.FromResult(registry.Find(email)), rp, requiredPolicy)
+    {
+    }
+
+    public async Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct)
     {
         if (evidence.SessionId.Length != 16 || evidence.ArtifactDigest.Length != 32)
             return "the evidence must name a 16-byte session and a 32-byte artifact digest";
@@ -24,7 +32,7 @@ public sealed class QuorumEvidenceVerifier(IParticipantRegistry registry, Relyin
         var challenge = ApprovalChallenge.Derive(evidence.SessionId.Span, evidence.ArtifactDigest.Span);
         foreach (var approval in evidence.Approvals)
         {
-            var enrolled = registry.Find(approval.ParticipantEmail);
+            var enrolled = await findParticipant(approval.ParticipantEmail, ct);
             if (enrolled is null) return $"'{approval.ParticipantEmail}' is not an enrolled participant";
             if (enrolled.Role != approval.Role)
                 return $"'{approval.ParticipantEmail}' is enrolled as {RoleNames.ToName(enrolled.Role)}, not {RoleNames.ToName(approval.Role)}";

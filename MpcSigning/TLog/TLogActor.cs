@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.TLog;
+using MpcSigning.Proto.Trust;
 
 namespace MpcSigning.TLog;
 
@@ -18,6 +20,15 @@ public sealed class TLogActor : ReceiveActor
             var replyTo = Sender;
             _ = AppendAsync(log, cmd, replyTo);
         });
+        Receive<GetTrustMaterial>(cmd =>
+        {
+            var id = log.Identity;
+            Sender.Tell(new LogTrustMaterial
+            {
+                RequestId = cmd.RequestId, Origin = id.Origin, KeyName = id.KeyName, BaseUrl = id.BaseUrl, PublicKey = ByteString.CopyFrom(id.PublicKey),
+            });
+            Audit.Record("tlog", "client", nameof(GetTrustMaterial), null, "ok", LinkAttestation.Of(Sender));
+        });
         ReceiveAsync<FindLogEntries>(async cmd =>
         {
             var found = new LogEntriesFound { RequestId = cmd.RequestId };
@@ -30,7 +41,7 @@ public sealed class TLogActor : ReceiveActor
                 });
             }
             Sender.Tell(found);
-            Audit.Record("tlog", "client", nameof(FindLogEntries), null, $"{found.Entries.Count} entries");
+            Audit.Record("tlog", "client", nameof(FindLogEntries), null, $"{found.Entries.Count} entries", LinkAttestation.Of(Sender));
         });
     }
 
@@ -39,14 +50,15 @@ public sealed class TLogActor : ReceiveActor
         try
         {
             var receipt = await log.AppendAsync(TLogMessages.FromMessage(cmd), CancellationToken.None);
+            CrashPoint.At("tlog-appended");
             replyTo.Tell(receipt.ToMessage(cmd.RequestId));
-            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, $"appended at {receipt.LogIndex}");
+            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, $"appended at {receipt.LogIndex}", LinkAttestation.Of(replyTo));
         }
         catch (TLogException e)
         {
             var code = "tlog." + e.Code.ToString().ToLowerInvariant();
             replyTo.Tell(new AppendFailed { RequestId = cmd.RequestId, Code = code, Message = e.Message });
-            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, "refused: " + code);
+            Audit.Record("tlog", "coordinator", nameof(AppendEntry), cmd.SessionId, "refused: " + code, LinkAttestation.Of(replyTo));
         }
     }
 }

@@ -22,7 +22,7 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
 
     private sealed class FixedVerdict(string? why) : IQuorumEvidenceVerifier
     {
-        public string? Check(QuorumEvidence evidence) => why;
+        public Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct) => Task.FromResult(why);
     }
 
     private IActorRef[] Signers(string? verdict = null) => Enumerable.Range(1, 3)

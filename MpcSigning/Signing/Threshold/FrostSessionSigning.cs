@@ -12,13 +12,25 @@ namespace MpcSigning.Signing.Threshold;
 /// <see cref="ISessionSigning"/> over n FROST signer actors: every signer checks the evidence and runs the DKG (the group
 /// public key exists, the group secret never does), then t signers run rounds 1 and 2 over the message and the
 /// coordinator aggregates. The result is an ordinary Ed25519 signature and the threshold evidence for the bundle.
+/// The signers are chosen per session by <c>signerSource</c>: the same n actors in one process, or one signer per
+/// reachable signer node in a cluster; a session keeps the signers its DKG ran with until it is destroyed.
 /// </summary>
-public sealed class FrostSessionSigning(IReadOnlyList<IActorRef> signers, int threshold, TimeSpan timeout) : ISessionSigning
+public sealed class FrostSessionSigning(Func<CancellationToken, Task<IReadOnlyList<IActorRef>>> signerSource, int threshold, TimeSpan timeout)
+    : ISessionSigning
 {
     private readonly ConcurrentDictionary<string, PublicKeyPackage> _keys = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<IActorRef>> _signers = new();
+
+    /// <summary>Always the same signer actors (every signer in this process).</summary>
+    public FrostSessionSigning(IReadOnlyList<IActorRef> signers, int threshold, TimeSpan timeout)
+        : this(_ => Task.FromResult(signers), threshold, timeout)
+    {
+    }
 
     public async Task<byte[]> CreateKeyAsync(QuorumEvidence evidence, CancellationToken ct)
     {
+        var signers = await signerSource(ct);
+        _signers[Convert.ToHexStringLower(evidence.SessionId.Span)] = signers;
         var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToStringWithAddress() }).ToArray();
         var replies = await Task.WhenAll(signers.Select((s, i) =>
         {
@@ -48,6 +60,7 @@ public sealed class FrostSessionSigning(IReadOnlyList<IActorRef> signers, int th
     {
         if (!_keys.TryGetValue(Convert.ToHexStringLower(sessionId), out var keys))
             throw new InvalidOperationException("no DKG has run for this session in this process");
+        var signers = _signers[Convert.ToHexStringLower(sessionId)];
         var session = ByteString.CopyFrom(sessionId);
         var chosen = signers.Take(threshold).ToArray();
         var commitments = await Task.WhenAll(chosen.Select(s => Expect<FrostCommitted>(s, new FrostCommit { RequestId = Id(), SessionId = session }, ct)));
@@ -62,6 +75,7 @@ public sealed class FrostSessionSigning(IReadOnlyList<IActorRef> signers, int th
     public void Destroy(byte[] sessionId)
     {
         _keys.TryRemove(Convert.ToHexStringLower(sessionId), out _);
+        if (!_signers.TryRemove(Convert.ToHexStringLower(sessionId), out var signers)) return;
         foreach (var s in signers) s.Tell(new DestroySessionKey { SessionId = ByteString.CopyFrom(sessionId) });
     }
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Akka.Actor;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
@@ -21,18 +22,18 @@ public sealed partial class FrostSignerActor : ReceiveActor
     public FrostSignerActor(IQuorumEvidenceVerifier evidence)
     {
         _evidence = evidence;
-        Receive<FrostDkgBegin>(OnBegin);
+        ReceiveAsync<FrostDkgBegin>(OnBeginAsync);
         Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
         {
             s.Round1.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received");
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received", LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<FrostDkgRound2>(m => Guarded(m.SessionId, s =>
         {
             var mine = m.Package.Recipient == s.Identifier;
             if (mine) s.Round2.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer");
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer", LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<FrostCommit>(OnCommit);
@@ -40,19 +41,32 @@ public sealed partial class FrostSignerActor : ReceiveActor
         Receive<DestroySessionKey>(m =>
         {
             Forget(Key(m.SessionId));
-            Audit.Record("signer", "coordinator", nameof(DestroySessionKey), Key(m.SessionId), "zeroed");
+            Audit.Record("signer", "coordinator", nameof(DestroySessionKey), Key(m.SessionId), "zeroed", LinkAttestation.Of(Sender));
         });
     }
 
     private static string Key(ByteString sessionId) => Convert.ToHexStringLower(sessionId.Span);
 
-    private void OnBegin(FrostDkgBegin m)
+    /// <summary>
+    /// Checks the evidence (the mailbox waits meanwhile, so peers' round-1 packages queue behind it), then starts the DKG.
+    /// </summary>
+    private async Task OnBeginAsync(FrostDkgBegin m)
     {
+        var sender = Sender;
         var key = m.Evidence is null ? "-" : Key(m.Evidence.SessionId);
-        var why = m.Evidence is null ? "no evidence was given" : _evidence.Check(m.Evidence);
+        string? why;
+        try
+        {
+            why = m.Evidence is null ? "no evidence was given" : await _evidence.CheckAsync(m.Evidence, CancellationToken.None);
+        }
+        catch (Exception e) when (e is AskTimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            Refuse(sender, m.RequestId, "signing.evidence_unavailable", "signer cannot check the quorum evidence now (" + e.Message + "); retry", key);
+            return;
+        }
         if (why is not null)
         {
-            Refuse(Sender, m.RequestId, "signing.evidence_refused", "signer refuses: the quorum evidence does not convince it: " + why, key);
+            Refuse(sender, m.RequestId, "signing.evidence_refused", "signer refuses: the quorum evidence does not convince it: " + why, key);
             return;
         }
         var session = Session(key);
@@ -61,11 +75,12 @@ public sealed partial class FrostSignerActor : ReceiveActor
             Refuse(Sender, m.RequestId, "signing.dkg_already_started", $"session {key} already ran its DKG on this signer", key);
             return;
         }
-        session.Begin(m, Sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
+        CrashPoint.At("signer-dkg");
+        session.Begin(m, sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
         var mine = session.Participant!.DkgPart1();
         foreach (var peer in session.Peers.Where(p => p.Identifier != m.Identifier))
             Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine }, Self);
-        Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent");
+        Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent", LinkAttestation.Of(sender));
         Advance(session);
     }
 
@@ -94,7 +109,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
     {
         var commitments = s.Participant?.Commit() ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
         Sender.Tell(new FrostCommitted { RequestId = m.RequestId, SessionId = m.SessionId, Commitments = commitments });
-        Audit.Record("signer", "coordinator", nameof(FrostCommit), s.Id, "committed");
+        Audit.Record("signer", "coordinator", nameof(FrostCommit), s.Id, "committed", LinkAttestation.Of(Sender));
     }, m.RequestId);
 
     private void OnSign(FrostSign m) => Guarded(m.SessionId, s =>
@@ -103,7 +118,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
         {
             var share = s.Participant?.Sign(m.Package) ?? throw new FrostException(FrostError.WrongState, "no DKG has run for this session");
             Sender.Tell(new FrostSigned { RequestId = m.RequestId, SessionId = m.SessionId, Share = share });
-            Audit.Record("signer", "coordinator", nameof(FrostSign), s.Id, "signed; share and nonces zeroed");
+            Audit.Record("signer", "coordinator", nameof(FrostSign), s.Id, "signed; share and nonces zeroed", LinkAttestation.Of(Sender));
         }
         finally
         {
@@ -145,7 +160,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
     private void Refuse(IActorRef to, string requestId, string code, string message, string session)
     {
         to.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = code, Message = message } });
-        Audit.Record("signer", "coordinator", "request", session, "refused: " + code);
+        Audit.Record("signer", "coordinator", "request", session, "refused: " + code, LinkAttestation.Of(to));
     }
 
     protected override void PostStop()

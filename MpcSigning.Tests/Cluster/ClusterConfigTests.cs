@@ -1,0 +1,79 @@
+using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
+using MpcSigning.Tests.Support;
+
+namespace MpcSigning.Tests.Cluster;
+
+/// <summary>The Cluster section, the example deployment in config/cluster/, and where a cluster configuration is refused.</summary>
+public class ClusterConfigTests
+{
+    private static readonly string[] Members = ["authn", "ca", "tlog", "coordinator", "signer-1", "signer-2", "signer-3"];
+
+    private static NodeConfig Load(string file, params (string Name, string Value)[] env) =>
+        NodeConfig.Load(file, n => env.FirstOrDefault(e => e.Name == n).Value);
+
+    private static string Write(TempDir dir, string json)
+    {
+        var path = dir.File("node.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Test]
+    public void ExampleDeployment_SevenMembers_OneRoleEach_DistinctPorts_OneSharedSeed()
+    {
+        var configs = Members.ToDictionary(m => m, m => Load(ClusterMembers.ConfigFile(m)));
+        Assert.That(configs.Values.Select(c => c.Cluster!.Port).Distinct().Count(), Is.EqualTo(7));
+        Assert.That(configs.Values.Select(c => c.NodeName), Is.EqualTo(Members));
+        Assert.That(configs.Values.All(c => c.Roles.Count == 1), Is.True, "one role per member");
+        Assert.That(configs.Values.Count(c => c.Roles[0] == ClusterSigners.Role), Is.EqualTo(configs["coordinator"].Signers),
+            "as many signer members as the FROST group has signers");
+        var seed = configs["authn"].Cluster!;
+        Assert.That(configs.Values.All(c => c.Cluster!.SeedNodes.SequenceEqual([(seed.Hostname, seed.Port)])), Is.True);
+        Assert.That(Load(ClusterMembers.ConfigFile("client")).Cluster!.Port, Is.EqualTo(0), "a client binds any free port");
+    }
+
+    [Test]
+    public void DefaultConfiguration_HasNoClusterSection_SingleProcessNode() =>
+        Assert.That(NodeConfig.Load(null, _ => null).Cluster, Is.Null);
+
+    [Test]
+    public void Environment_OverridesPortAndSeeds()
+    {
+        var c = Load(ClusterMembers.ConfigFile("ca"), ("MPCSIGN_CLUSTER_PORT", "5002"), ("MPCSIGN_CLUSTER_SEED_NODES", "127.0.0.1:5001, 127.0.0.1:5003"));
+        Assert.That(c.Cluster!.Port, Is.EqualTo(5002));
+        Assert.That(c.Cluster.SeedNodes, Is.EqualTo(new[] { ("127.0.0.1", 5001), ("127.0.0.1", 5003) }));
+    }
+
+    [TestCase("""{ "Cluster": { "Port": 4051 } }""", "Cluster:SeedNodes", "lists no seed node")]
+    [TestCase("""{ "Cluster": { "SeedNodes": [ "akka.tcp://mpcsign@127.0.0.1:4051" ] } }""", "Cluster:SeedNodes", "must be \"host:port\"")]
+    [TestCase("""{ "Cluster": { "SeedNodes": [ "127.0.0.1:0" ] } }""", "Cluster:SeedNodes", "from 1 to 65535")]
+    [TestCase("""{ "Cluster": { "Port": 70000, "SeedNodes": [ "127.0.0.1:4051" ] } }""", "Cluster:Port", "from 0 to 65535")]
+    [TestCase("""{ "Cluster": { "Hostname": "not a host", "SeedNodes": [ "127.0.0.1:4051" ] } }""", "Cluster:Hostname", "not a host name")]
+    public void MalformedClusterSection_StopsWithAMessageNamingTheKey(string json, string key, string problem)
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<ConfigException>(() => Load(Write(dir, json)));
+        Assert.That(e!.Message, Does.StartWith(key).And.Contain(problem));
+    }
+
+    [Test]
+    public void EmbeddedNode_WithAClusterConfiguration_IsRefusedWithTheWayOut()
+    {
+        using var dir = new TempDir();
+        var e = Assert.ThrowsAsync<ConfigException>(() =>
+            NodeHost.StartAsync(Load(ClusterMembers.ConfigFile("signer-1")), DataDirectory.Open(dir.Path), TimeProvider.System));
+        Assert.That(e!.Message, Does.StartWith("Cluster:").And.Contain("mpcsign node"));
+        Assert.That(Directory.GetFiles(dir.Path), Is.Empty, "nothing was created");
+    }
+
+    [Test]
+    public void NodeCommand_WithoutAClusterSection_ExitsTwoWithOneLine()
+    {
+        using var dir = new TempDir();
+        var r = Mpcsign.Run(dir.Path, "node", "--config", Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json"));
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Err);
+        Assert.That(r.Err.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(r.Err, Does.Contain("needs a Cluster section"));
+    }
+}

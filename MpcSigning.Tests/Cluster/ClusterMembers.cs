@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MpcSigning.Tests.Support;
+
+namespace MpcSigning.Tests.Cluster;
+
+/// <summary>
+/// The 7-member cluster of config/cluster/ as real <c>mpcsign node</c> processes on 127.0.0.1: free ports chosen at
+/// start (the configuration's ports overridden through the environment, the authn member the one seed), one data
+/// directory per member in a temporary folder, the test run's simulated SEV-SNP authority. Each member can be stopped
+/// (SIGTERM), killed (SIGKILL) and started again; every process still running is killed on dispose.
+/// </summary>
+public sealed class ClusterMembers : IDisposable
+{
+    public static readonly string[] Names = ["authn", "ca", "tlog", "coordinator", "signer-1", "signer-2", "signer-3"];
+
+    /// <summary>How long a member may take to report it is up.</summary>
+    public static readonly TimeSpan UpWithin = TimeSpan.FromSeconds(90);
+
+    private readonly ConcurrentDictionary<string, Member> _running = new();
+    private readonly Dictionary<string, int> _ports;
+
+    public ClusterMembers((string Name, string Value)[] env)
+    {
+        Environment = env;
+        Dir = new TempDir();
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit; // should the test host stop before the teardown runs
+        _ports = Names.ToDictionary(n => n, _ => FreePort());
+        foreach (var n in Names)
+        {
+            Directory.CreateDirectory(DataDir(n));
+            TestNode.SeedSimulatedAuthority(DataDir(n));
+        }
+    }
+
+    public TempDir Dir { get; }
+
+    /// <summary>Environment every member and client gets (short service timeout, simulated attestation).</summary>
+    public (string Name, string Value)[] Environment { get; }
+
+    public string SeedNodes => "127.0.0.1:" + _ports["authn"];
+
+    public string DataDir(string member) => Dir.File(member);
+
+    public static string ConfigFile(string member) => Path.Combine(AppContext.BaseDirectory, "config", "cluster", member + ".json");
+
+    /// <summary>The variables that make a process use this cluster's ports.</summary>
+    public (string Name, string Value)[] ClusterEnv(string? member) =>
+    [
+        .. Environment,
+        ("MPCSIGN_CLUSTER_SEED_NODES", SeedNodes),
+        ("MPCSIGN_CLUSTER_PORT", member is null ? "0" : _ports[member].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>Starts every member (the seed first) and waits until each reports it is up.</summary>
+    public void StartAll()
+    {
+        foreach (var n in Names) Start(n);
+        foreach (var n in Names) WaitUp(n);
+    }
+
+    /// <summary>Starts <paramref name="member"/> from its config/cluster/ file, with extra variables (e.g. a crash step).</summary>
+    public void Start(string member, params (string Name, string Value)[] extra)
+    {
+        if (_running.ContainsKey(member)) throw new InvalidOperationException(member + " is already running");
+        var p = Process.Start(Mpcsign.StartInfo([.. ClusterEnv(member), .. extra], DataDir(member), "node", "--config", ConfigFile(member)))!;
+        var m = new Member(p);
+        p.OutputDataReceived += (_, e) => m.Line(e.Data);
+        p.ErrorDataReceived += (_, e) => m.Line(e.Data);
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _running[member] = m;
+    }
+
+    public void WaitUp(string member)
+    {
+        var m = _running[member];
+        var done = Task.WaitAny([m.Up.Task, m.Process.WaitForExitAsync()], UpWithin);
+        if (done != 0)
+            Assert.Fail($"member {member} did not come up within {UpWithin.TotalSeconds} s (exited: {m.Process.HasExited}):\n{m.Output}");
+    }
+
+    /// <summary>Waits until <paramref name="member"/>'s process has exited by itself (a crash step) and forgets it.</summary>
+    public int WaitExited(string member, TimeSpan within)
+    {
+        var m = _running[member];
+        if (!m.Process.WaitForExit(within)) Assert.Fail($"member {member} was expected to exit within {within.TotalSeconds} s:\n{m.Output}");
+        _running.TryRemove(member, out _);
+        var code = m.Process.ExitCode;
+        m.Process.Dispose();
+        return code;
+    }
+
+    /// <summary>kill -9.</summary>
+    public void Kill(string member)
+    {
+        var m = _running[member];
+        m.Process.Kill(entireProcessTree: true);
+        m.Process.WaitForExit();
+        _running.TryRemove(member, out _);
+        m.Process.Dispose();
+    }
+
+    /// <summary>SIGTERM, then waits for the member to leave the cluster and exit; returns its exit code and output.</summary>
+    public (int ExitCode, string Output) Stop(string member, TimeSpan within)
+    {
+        var m = _running[member];
+        using (var term = Process.Start("kill", ["-TERM", m.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) term.WaitForExit();
+        if (!m.Process.WaitForExit(within)) Assert.Fail($"member {member} did not stop within {within.TotalSeconds} s after SIGTERM:\n{m.Output}");
+        m.Process.WaitForExit(); // flushes the asynchronous output readers
+        _running.TryRemove(member, out _);
+        var result = (m.Process.ExitCode, m.Output);
+        m.Process.Dispose();
+        return result;
+    }
+
+    public string Output(string member) => _running.TryGetValue(member, out var m) ? m.Output : "";
+
+    public bool IsRunning(string member) => _running.TryGetValue(member, out var m) && !m.Process.HasExited;
+
+    private void KillOnExit(object? sender, EventArgs e) => Dispose();
+
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        foreach (var m in _running.Values)
+        {
+            try
+            {
+                m.Process.Kill(entireProcessTree: true);
+                m.Process.WaitForExit();
+            }
+            catch (InvalidOperationException)
+            {
+                // already exited
+            }
+            m.Process.Dispose();
+        }
+        _running.Clear();
+        Dir.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private sealed class Member(Process process)
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public Process Process { get; } = process;
+
+        public TaskCompletionSource Up { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Output => string.Join("\n", _lines);
+
+        public void Line(string? line)
+        {
+            if (line is null) return;
+            _lines.Enqueue(line);
+            if (line.EndsWith(" is up", StringComparison.Ordinal)) Up.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
+
+namespace MpcSigning.Cli;
+
+/// <summary>
+/// mpcsign node: runs one long-lived member of a cluster with the roles its configuration names, until SIGTERM or SIGINT
+/// (then Akka's coordinated shutdown: singletons handed over, the cluster left) or until the cluster downs it.
+/// </summary>
+internal static class NodeCommand
+{
+    /// <summary>Exit code when the cluster removed this member (downed by the split-brain resolver or an operator).</summary>
+    public const int Downed = 1;
+
+    public static Command Build()
+    {
+        var cmd = new Command("node", "Run one member of an mpcsign cluster with the roles its --config names (see config/cluster/)");
+        cmd.SetAction(p => CliApp.Execute(p, RunAsync));
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(CliContext ctx)
+    {
+        if (ctx.ConfigFile is null)
+            throw new CliException("--config: 'mpcsign node' needs the member's configuration file, e.g. --config config/cluster/authn.json",
+                CliErrors.BadConfiguration);
+        var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable)
+            with { LockWait = DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable) };
+        var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true; // we stop ourselves, through the cluster's coordinated shutdown
+            stop.TrySetResult(signal.Signal.ToString());
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        var node = await ClusterNode.StartAsync(config, DataDirectory.Open(ctx.DataDir), TimeProvider.System);
+        try
+        {
+            ctx.Out.WriteLine($"node {config.NodeName} ({string.Join(", ", config.Roles)}) at {node.SelfAddress}; joining through " +
+                string.Join(", ", config.Cluster!.SeedNodes.Select(s => $"{s.Host}:{s.Port}")));
+            var up = await Task.WhenAny(node.WhenUp, stop.Task, node.System.WhenTerminated);
+            if (up == node.WhenUp) ctx.Out.WriteLine($"node {config.NodeName} is up");
+            await Task.WhenAny(stop.Task, node.System.WhenTerminated);
+            // The generic host's console lifetime also hears the signal and may have run the shutdown first.
+            if (stop.Task.IsCompleted)
+            {
+                ctx.Out.WriteLine($"node {config.NodeName}: {stop.Task.Result}, leaving the cluster");
+                return 0;
+            }
+            ctx.Error.WriteLine($"mpcsign: node {config.NodeName} was removed from the cluster (downed); restart it to rejoin");
+            return Downed;
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            ctx.Out.Flush();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using Akka.Logger.Serilog;
+using MpcSigning.AuthN.WebAuthn;
+using System.Security.Cryptography.X509Certificates;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Trust;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Checkpoints;
+
+namespace MpcSigning.Hosting.Cluster;
+
+/// <summary>
+/// The CLI as a client of a running cluster: a small actor system with remoting only (never a cluster member, so a
+/// client that is killed never leaves an unreachable member behind) and Akka's ClusterClient, which contacts the
+/// receptionist of one of the configured seed nodes and sends each request to the service at <c>/user/NAME</c> there (the
+/// proxy that finds the singleton). Replies come back through the receptionist. Completed bundles are saved under the
+/// client's data directory.
+/// </summary>
+public sealed class ClusterConnection : INodeAccess
+{
+    private readonly ActorSystem _system;
+    private readonly DataDirectory _data;
+    private readonly NodeConfig _config;
+    private readonly IActorRef _ca;
+    private readonly IActorRef _tlog;
+
+    private ClusterConnection(ActorSystem system, NodeConfig config, DataDirectory data, IActorRef coordinator, IActorRef authn, IActorRef ca, IActorRef tlog)
+    {
+        _system = system;
+        _config = config;
+        _data = data;
+        _ca = ca;
+        _tlog = tlog;
+        Client = new NodeClient(coordinator, authn, tlog, config.Coordinator.ServiceTimeout);
+        RelyingParty = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
+    }
+
+    public NodeClient Client { get; }
+
+    public RelyingParty RelyingParty { get; }
+
+    public static Task<ClusterConnection> ConnectAsync(NodeConfig config, DataDirectory data)
+    {
+        var options = config.Cluster ?? throw new ConfigException("Cluster", "a cluster client needs the Cluster section's SeedNodes");
+        var transport = ClusterTransport.Create(options.Hostname, 0);
+        var hocon = ClusterAkkaConfig.Client(transport)
+            .WithFallback(ConfigurationFactory.ParseString($$"""
+                akka {
+                  # a CLI user sees one line per failure (the command's), not Akka's association warnings
+                  loglevel = ERROR
+                  stdout-loglevel = OFF
+                  loggers = ["{{typeof(SerilogLogger).AssemblyQualifiedName}}"]
+                  log-dead-letters = off
+                  log-dead-letters-during-shutdown = off
+                }
+                """))
+            .WithFallback(ClusterClientReceptionist.DefaultConfig())
+            .WithFallback(DistributedPubSub.DefaultConfig()); // the binding of the envelope the receptionist reads
+        var system = ActorSystem.Create(ClusterOptions.SystemName + "-client", transport.SystemSetup(hocon));
+        var contacts = options.SeedNodes
+            .Select(s => ActorPath.Parse(ClusterAkkaConfig.SeedAddress(transport.Protocol, s.Host, s.Port) + "/system/receptionist"))
+            .ToImmutableHashSet();
+        var cluster = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client");
+        IActorRef Service(string name) => system.ActorOf(Props.Create(() => new Forwarder(cluster, "/user/" + name)), name);
+        return Task.FromResult(new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")));
+    }
+
+    public string BundleFile(SessionStatus status)
+    {
+        var path = _data.File(Path.Combine("bundles", Convert.ToHexStringLower(status.SessionId.Span) + ".json"));
+        if (status.Phase == SessionPhase.Completed && !status.BundleJson.IsEmpty && !File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllBytes(tmp, status.BundleJson.ToByteArray());
+            File.Move(tmp, path, overwrite: true);
+        }
+        return path;
+    }
+
+    public async Task<byte[]> TrustedRootJsonAsync()
+    {
+        var timeout = _config.Coordinator.ServiceTimeout;
+        var ca = await _ca.Ask<CaTrustMaterial>(new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }, timeout);
+        var log = await _tlog.Ask<LogTrustMaterial>(new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }, timeout);
+        var key = log.PublicKey.ToByteArray();
+        var spki = LogKey.SpkiOf(key);
+        var identity = new LogIdentity(log.Origin, log.KeyName, log.BaseUrl, key, spki, Crypto.Hashes.Sha256(spki));
+        using var certificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer.Span);
+        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity);
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate();
+
+    /// <summary>Sends what it receives to the cluster's service at <paramref name="path"/>, keeping the original sender.</summary>
+    private sealed class Forwarder : ReceiveActor
+    {
+        public Forwarder(IActorRef cluster, string path) =>
+            ReceiveAny(m => cluster.Forward(new ClusterClient.Send(path, m, localAffinity: true)));
+    }
+}

@@ -1,0 +1,232 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MpcSigning.AuthN;
+using MpcSigning.AuthN.Registry.Sqlite;
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Ca;
+using MpcSigning.Ca.File;
+using MpcSigning.Coordinator;
+using MpcSigning.Coordinator.Pipeline;
+using MpcSigning.Hosting.Akka;
+using MpcSigning.Signing;
+using MpcSigning.Signing.Threshold;
+using MpcSigning.Storage.Sqlite;
+using MpcSigning.TLog;
+using MpcSigning.TLog.Storage.Sqlite;
+
+namespace MpcSigning.Hosting.Cluster;
+
+/// <summary>
+/// One member of an mpcsign cluster (<c>mpcsign node</c>): the roles its configuration names, on its own data directory.
+/// The CA, the log, AuthN (the one participant registry) and the coordinator (its session journal) each run as a cluster
+/// singleton on the members with their role, reached everywhere through a proxy at <c>/user/NAME</c>; each signer member
+/// hosts one FROST signer at <c>/user/signer</c>. Every member runs a receptionist through which CLI clients reach the
+/// coordinator, AuthN and the log (<see cref="ClusterConnection"/>). Stopping it (dispose) runs Akka's coordinated
+/// shutdown: it hands its singletons over, leaves the cluster, and stops.
+/// </summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    /// <summary>The singleton services, each on the members with the role of the same name.</summary>
+    public static readonly string[] SingletonServices = ["authn", "ca", "tlog", "coordinator"];
+
+    /// <summary>The services a client may reach through the receptionist (paths <c>/user/NAME</c>).</summary>
+    public static readonly string[] ClientServices = ["coordinator", "authn", "tlog", "ca"];
+
+    private readonly IHost _host;
+    private readonly List<IDisposable> _owned;
+    private readonly List<IAsyncDisposable> _ownedAsync;
+    private IDisposable? _dataLock;
+
+    private ClusterNode(IHost host, ActorSystem system, NodeConfig config, List<IDisposable> owned, List<IAsyncDisposable> ownedAsync)
+    {
+        _host = host;
+        System = system;
+        Config = config;
+        _owned = owned;
+        _ownedAsync = ownedAsync;
+    }
+
+    public ActorSystem System { get; }
+
+    public NodeConfig Config { get; }
+
+    public Address SelfAddress => global::Akka.Cluster.Cluster.Get(System).SelfAddress;
+
+    /// <summary>Completes when this member is Up in the cluster.</summary>
+    public Task WhenUp => _up.Task;
+
+    private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<ClusterNode> StartAsync(NodeConfig config, DataDirectory data, TimeProvider clock)
+    {
+        var options = config.Cluster ?? throw new ConfigException("Cluster",
+            "'mpcsign node' runs one member of a cluster and needs a Cluster section (Hostname, Port, SeedNodes); see config/cluster/");
+        using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
+        var owned = new List<IDisposable>();
+        var ownedAsync = new List<IAsyncDisposable>();
+        try
+        {
+            var node = await StartCoreAsync(config, options, data, clock, owned, ownedAsync);
+            node._dataLock = dataLock.Keep();
+            return node;
+        }
+        catch
+        {
+            foreach (var d in ownedAsync) await d.DisposeAsync();
+            foreach (var d in owned) d.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ClusterNode> StartCoreAsync(NodeConfig config, ClusterOptions options, DataDirectory data, TimeProvider clock,
+        List<IDisposable> owned, List<IAsyncDisposable> ownedAsync)
+    {
+        bool Has(string role) => config.Roles.Contains(role);
+        var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
+        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
+        var timeout = config.Coordinator.ServiceTimeout;
+        var journalPath = data.File(NodeAkkaConfig.JournalFileName);
+        SqliteDatabase? db = Has("authn") || Has("tlog") ? SqliteDatabase.Open(data.File(NodeHost.DatabaseFileName)) : null;
+        SqliteDatabase? journal = Has("coordinator") ? SqliteDatabase.Open(journalPath) : null; // WAL before the journal's first connection
+        var registry = Has("authn") ? new SqliteParticipantRegistry(db!, clock) : null;
+        FileCertificateAuthority? ca = null;
+        if (Has("ca"))
+        {
+            ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+            owned.Add(ca);
+        }
+        SqliteTransparencyLog? log = null;
+        if (Has("tlog"))
+        {
+            log = SqliteTransparencyLog.Open(data, db!, new TLogOptions
+            {
+                Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+            }, clock);
+            ownedAsync.Add(log);
+        }
+
+        var transport = ClusterTransport.Create(options.Hostname, options.Port);
+        var hocon = ClusterAkkaConfig.Member(options, config.Roles, transport).WithFallback(NodeAkkaConfig.Build(journalPath));
+        var host = new HostBuilder()
+            // SIGTERM/SIGINT belong to 'mpcsign node', which stops the member itself (not the console lifetime's race)
+            .ConfigureServices(services => services.AddSingleton<IHostLifetime, CallerControlledLifetime>())
+            .ConfigureServices(services => services.AddAkka(ClusterOptions.SystemName, builder =>
+            {
+                builder.AddHocon(hocon, HoconAddMode.Prepend)
+                    .AddSetup(NodeAkkaConfig.SqliteConnections(journalPath));
+                foreach (var setup in transport.Setups) builder.AddSetup(setup);
+                builder
+                    .ConfigureLoggers(loggers =>
+                    {
+                        loggers.ClearLoggers();
+                        loggers.AddLogger<SerilogLogger>();
+                    })
+                    .WithActors((system, _) =>
+                    {
+                        var proxies = SingletonServices.ToDictionary(s => s, s => Proxy(system, s));
+                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock)));
+                        if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock)));
+                        if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
+                        if (Has("signer"))
+                        {
+                            var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy);
+                            system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), ClusterSigners.ActorName);
+                        }
+                        if (Has("coordinator"))
+                        {
+                            // a signer member that was just restarted needs a few seconds to rejoin: waiting for it is not a
+                            // failed attempt (the step as a whole is bounded at four service timeouts)
+                            var signers = new ClusterSigners(system, config.Signers, timeout * 2);
+                            var pipeline = new SessionPipeline(new FrostSessionSigning(signers.GetAsync, config.Threshold, timeout),
+                                proxies["ca"], proxies["tlog"], attestation.Measurement, data.File("bundles"), timeout);
+                            var deps = new SessionDependencies(proxies["authn"], pipeline, clock, config.Coordinator);
+                            Singleton(system, "coordinator", Props.Create(() => new CoordinatorActor(deps)));
+                        }
+                        var receptionist = ClusterClientReceptionist.Get(system);
+                        foreach (var service in ClientServices) receptionist.RegisterService(proxies[service]);
+                        system.ActorOf(Props.Create(() => new PeerDowning()), "peer-downing");
+                    });
+            }))
+            .Build();
+        var started = false;
+        try
+        {
+            await host.StartAsync();
+            started = true;
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var node = new ClusterNode(host, system, config, owned, ownedAsync);
+            global::Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() =>
+            {
+                node._up.TrySetResult();
+                if (journal is not null) _ = node.ResumeInterruptedAsync(journal, timeout);
+            });
+            return node;
+        }
+        catch
+        {
+            if (started) await host.StopAsync();
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A singleton manager for <paramref name="service"/> (only on members with that role; Akka refuses it elsewhere).</summary>
+    private static void Singleton(ActorSystem system, string service, Props props) =>
+        system.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system).WithRole(service).WithSingletonName(service)), service + "-singleton");
+
+    /// <summary>The proxy at /user/SERVICE that finds the singleton wherever it runs and buffers while it moves.</summary>
+    private static IActorRef Proxy(ActorSystem system, string service) =>
+        system.ActorOf(ClusterSingletonProxy.Props("/user/" + service + "-singleton",
+            ClusterSingletonProxySettings.Create(system).WithRole(service).WithSingletonName(service)), service);
+
+    /// <summary>
+    /// Sessions a crash cut off between quorum and log (found in this coordinator's journal) are finished as soon as this
+    /// member is up: signed and logged once, or failed with their reason.
+    /// </summary>
+    private async Task ResumeInterruptedAsync(SqliteDatabase journal, TimeSpan timeout)
+    {
+        var coordinator = await System.ActorSelection("/user/coordinator").ResolveOne(timeout);
+        var client = new NodeClient(coordinator, ActorRefs.Nobody, ActorRefs.Nobody, timeout);
+        foreach (var id in InterruptedSessions.Find(journal, System.Settings.Config))
+        {
+            try
+            {
+                await client.ResumeSigningAsync(id);
+            }
+            catch (Exception e) when (e is ServiceRefusedException or AskTimeoutException)
+            {
+                Serilog.Log.Warning("session {Session} could not be resumed yet ({Reason}); it resumes at its next message",
+                    Convert.ToHexStringLower(id), e.Message);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            foreach (var d in _ownedAsync) await d.DisposeAsync();
+            foreach (var d in _owned) d.Dispose();
+        }
+        finally
+        {
+            _dataLock?.Dispose();
+        }
+    }
+
+    /// <summary>A host lifetime that listens to no signal: whoever owns the node decides when it stops.</summary>
+    private sealed class CallerControlledLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

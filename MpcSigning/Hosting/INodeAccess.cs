@@ -1,0 +1,36 @@
+using MpcSigning.AuthN.WebAuthn;
+using MpcSigning.Proto.Coordinator;
+
+namespace MpcSigning.Hosting;
+
+/// <summary>
+/// What the flow commands (enroll, request, join, status) need from a node, wherever it runs: the node embedded in the
+/// CLI process (<see cref="NodeHost"/>), or a cluster reached as a client (<see cref="Cluster.ClusterConnection"/>).
+/// </summary>
+public interface INodeAccess : IAsyncDisposable
+{
+    NodeClient Client { get; }
+
+    RelyingParty RelyingParty { get; }
+
+    /// <summary>Where the bundle of a completed session is on this machine (the embedded node wrote it; a client saves it).</summary>
+    string BundleFile(SessionStatus status);
+
+    /// <summary>The deployment's Sigstore TrustedRoot JSON (its CA certificate and log key), for offline verifiers.</summary>
+    Task<byte[]> TrustedRootJsonAsync();
+}
+
+/// <summary>Opens the node the CLI's configuration describes.</summary>
+public static class NodeAccess
+{
+    /// <summary>
+    /// With a Cluster section in the configuration: a client of that cluster (no roles, no data directory lock; bundles
+    /// are saved under --data-dir). Without: the node embedded in this process on --data-dir, as always.
+    /// </summary>
+    public static async Task<INodeAccess> OpenAsync(Cli.CliContext ctx)
+    {
+        var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable);
+        if (config.Cluster is not null) return await Cluster.ClusterConnection.ConnectAsync(config, DataDirectory.Open(ctx.DataDir));
+        return await NodeHost.StartAsync(ctx);
+    }
+}
