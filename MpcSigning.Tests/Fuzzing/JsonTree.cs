@@ -238,7 +238,20 @@ internal sealed class JDoc
         public void String(string s)
         {
             _ms.WriteByte((byte)'"');
-            _ms.Write(JsonEncodedText.Encode(s, Relaxed).EncodedUtf8Bytes);
+            try
+            {
+                _ms.Write(JsonEncodedText.Encode(s, Relaxed).EncodedUtf8Bytes);
+            }
+            catch (ArgumentException)
+            {
+                // A mutated string may hold an unpaired surrogate, which the encoder refuses: write it as \uXXXX
+                // escapes instead, a JSON text that decodes to exactly that string (itself an input worth fuzzing).
+                foreach (var c in s)
+                {
+                    if (char.IsSurrogate(c) || c < 0x20 || c is '"' or '\\') _ms.Write(Encoding.ASCII.GetBytes($"\\u{(int)c:x4}"));
+                    else _ms.Write(Encoding.UTF8.GetBytes(c.ToString()));
+                }
+            }
             _ms.WriteByte((byte)'"');
         }
 
