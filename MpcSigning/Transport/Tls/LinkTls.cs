@@ -22,7 +22,7 @@ internal static class LinkTls
     /// <summary>Authenticates as the responder (TLS server) and requires a client certificate from the link CA.</summary>
     public static async Task<SslStream> ServerAsync(Stream inner, LinkTlsIdentity identity, TimeProvider clock, CancellationToken ct)
     {
-        var check = new PeerCertificateCheck(identity.TrustedCa, clock);
+        var check = new PeerCertificateCheck(identity.TrustedCa);
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
         {
@@ -31,6 +31,7 @@ internal static class LinkTls
             EnabledSslProtocols = SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
+            CertificateChainPolicy = ChainPolicy(identity.TrustedCa, clock),
             RemoteCertificateValidationCallback = check.Validate,
         };
         await AuthenticateAsync(ssl, check, () => ssl.AuthenticateAsServerAsync(options, ct));
@@ -40,7 +41,7 @@ internal static class LinkTls
     /// <summary>Authenticates as the initiator (TLS client) with this node's certificate; the server's must chain to the link CA.</summary>
     public static async Task<SslStream> ClientAsync(Stream inner, LinkTlsIdentity identity, string targetHost, TimeProvider clock, CancellationToken ct)
     {
-        var check = new PeerCertificateCheck(identity.TrustedCa, clock);
+        var check = new PeerCertificateCheck(identity.TrustedCa);
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
@@ -49,6 +50,7 @@ internal static class LinkTls
             EnabledSslProtocols = SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
+            CertificateChainPolicy = ChainPolicy(identity.TrustedCa, clock),
             RemoteCertificateValidationCallback = check.Validate,
         };
         await AuthenticateAsync(ssl, check, () => ssl.AuthenticateAsClientAsync(options, ct));
@@ -110,28 +112,26 @@ internal static class LinkTls
         return SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo());
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="ca"/> at <paramref name="at"/>; why not, otherwise.</summary>
-    public static string? ChainError(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset at)
+    /// <summary>
+    /// The chain SslStream builds for the peer's certificate: the link CA as the only trust anchor, no revocation or
+    /// downloads (nothing leaves the machine), validity at this node's clock.
+    /// </summary>
+    private static X509ChainPolicy ChainPolicy(X509Certificate2 ca, TimeProvider clock)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        if (!chain.Build(certificate))
+        var policy = new X509ChainPolicy
         {
-            var status = chain.ChainStatus.Select(s => s.Status.ToString()).Distinct();
-            return $"the certificate '{certificate.Subject}' does not chain to the link CA '{ca.Subject}' ({string.Join(", ", status)})";
-        }
-        var root = chain.ChainElements[^1].Certificate;
-        return root.RawData.AsSpan().SequenceEqual(ca.RawData) ? null
-            : $"the certificate '{certificate.Subject}' chains to '{root.Subject}', not to the link CA";
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+            VerificationTime = clock.GetUtcNow().UtcDateTime,
+            VerificationTimeIgnored = false,
+        };
+        policy.CustomTrustStore.Add(ca);
+        return policy;
     }
 
     /// <summary>The validation callback for one connection; remembers why it refused, for the audit trail.</summary>
-    private sealed class PeerCertificateCheck(X509Certificate2 ca, TimeProvider clock)
+    private sealed class PeerCertificateCheck(X509Certificate2 ca)
     {
         public LinkRefusedException? Refusal { get; private set; }
 
@@ -142,10 +142,14 @@ internal static class LinkTls
                 Refusal = new LinkRefusedException(LinkError.NoCertificate, "the peer presented no TLS certificate; attested links need one from the link CA on both sides");
                 return false;
             }
-            var cert = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            if (ChainError(cert, ca, clock.GetUtcNow()) is { } why)
+            // Names are not checked: a node's identity is its attested report, bound to this certificate's key.
+            var chainErrors = (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != SslPolicyErrors.None;
+            var root = chain?.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate : null;
+            if (chainErrors || root is null || !root.RawData.AsSpan().SequenceEqual(ca.RawData))
             {
-                Refusal = new LinkRefusedException(LinkError.UntrustedCertificate, why);
+                var status = chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct() ?? [];
+                Refusal = new LinkRefusedException(LinkError.UntrustedCertificate,
+                    $"the certificate '{certificate.Subject}' does not chain to the link CA '{ca.Subject}' ({string.Join(", ", status.DefaultIfEmpty(errors.ToString()))})");
                 return false;
             }
             return true;
