@@ -24,7 +24,7 @@ public sealed class AttestedLinkSetup : Setup
         Policy = policy;
         Clock = clock ?? TimeProvider.System;
         AcceptPeer = acceptPeer;
-        if (new LinkIdentity(nodeName, Roles, "-").Problem() is { } problem)
+        if (new LinkIdentity(nodeName, Roles, "akka.tcp://mpcsign@127.0.0.1:1").Problem() is { } problem)
             throw new ArgumentException("attested link identity: " + problem, nameof(nodeName));
     }
 

@@ -14,6 +14,8 @@ public sealed record LinkIdentity(string NodeName, IReadOnlyList<string> Roles, 
         : Roles.Count > MaxRoles ? $"at most {MaxRoles} roles, got {Roles.Count}"
         : Roles.FirstOrDefault(r => r.Length is 0 or > MaxRoleLength) is { } role ? $"role '{Truncate(role)}' must be 1 to {MaxRoleLength} characters"
         : Address.Length is 0 or > MaxAddressLength ? $"address must be 1 to {MaxAddressLength} characters, got {Address.Length}"
+        : !global::Akka.Actor.Address.TryParse(Address, out var parsed) || parsed.Host is null || parsed.Port is null
+            ? $"address '{Truncate(Address)}' is not an Akka address with host and port (akka.tcp://system@host:port)"
         : null;
 
     internal Proto.Transport.NodeIdentity ToProto()

@@ -142,7 +142,7 @@ internal static class LinkTls
                 Refusal = new LinkRefusedException(LinkError.NoCertificate, "the peer presented no TLS certificate; attested links need one from the link CA on both sides");
                 return false;
             }
-            // Names are not checked: a node's identity is its attested report, bound to this certificate's key.
+            // Host names are not checked: a node's identity is its attested report, bound to this certificate's key.
             var chainErrors = (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != SslPolicyErrors.None;
             var root = chain?.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate : null;
             if (chainErrors || root is null || !root.RawData.AsSpan().SequenceEqual(ca.RawData))
