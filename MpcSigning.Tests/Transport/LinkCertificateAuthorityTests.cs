@@ -58,4 +58,25 @@ public class LinkCertificateAuthorityTests
             Path.Combine(one.Path, LinkCertificateAuthority.DevFolder, "ca.crt"), Path.Combine(two.Path, LinkCertificateAuthority.DevFolder, "ca.key")));
         Assert.That(e!.Message, Does.Contain(LinkCertificateAuthority.CertVariable).And.Contain(LinkCertificateAuthority.KeyVariable));
     }
+
+    [TestCase(null, null, false, "LINK_CA_TLS_CERT/LINK_CA_TLS_KEY")]
+    [TestCase("/x/ca.crt", null, true, "LINK_CA_TLS_KEY")]
+    [TestCase(null, "/x/ca.key", true, "LINK_CA_TLS_CERT")]
+    public void Open_WithoutAUsableCa_NamesTheVariables(string? cert, string? key, bool dev, string setting)
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<ConfigException>(() => LinkCertificateAuthority.Open(
+            v => v == LinkCertificateAuthority.CertVariable ? cert : v == LinkCertificateAuthority.KeyVariable ? key : null, dir.Path, dev));
+        Assert.That(e!.Setting, Is.EqualTo(setting));
+        Assert.That(Directory.Exists(Path.Combine(dir.Path, LinkCertificateAuthority.DevFolder)), Is.False, "nothing half-created");
+    }
+
+    [Test]
+    public void Open_Development_UsesTheSharedDevCa()
+    {
+        using var dir = new TempDir();
+        using var dev = LinkCertificateAuthority.OpenOrCreateDev(dir.Path);
+        using var opened = LinkCertificateAuthority.Open(_ => null, dir.Path, allowDevelopment: true);
+        Assert.That(opened.Fingerprint, Is.EqualTo(dev.Fingerprint));
+    }
 }

@@ -37,6 +37,25 @@ public sealed class LinkCertificateAuthority : IDisposable
     /// <summary>SHA-256 (hex) of the CA certificate, for logs.</summary>
     public string Fingerprint { get; }
 
+    /// <summary>
+    /// The node's link CA: <see cref="CertVariable"/> and <see cref="KeyVariable"/> when set (both or neither); else, only
+    /// when <paramref name="allowDevelopment"/> (simulated attestation allowed), the development CA in
+    /// <paramref name="devDirectory"/>, which every local node of a deployment must share.
+    /// </summary>
+    /// <exception cref="ConfigException">One variable without the other, a bad file, or no CA outside development.</exception>
+    public static LinkCertificateAuthority Open(Func<string, string?> env, string devDirectory, bool allowDevelopment)
+    {
+        var (cert, key) = (env(CertVariable), env(KeyVariable));
+        if (!string.IsNullOrWhiteSpace(cert) && !string.IsNullOrWhiteSpace(key)) return Load(cert.Trim(), key.Trim());
+        if (!string.IsNullOrWhiteSpace(cert) || !string.IsNullOrWhiteSpace(key))
+            throw new ConfigException(string.IsNullOrWhiteSpace(cert) ? CertVariable : KeyVariable,
+                $"is not set but {(string.IsNullOrWhiteSpace(cert) ? KeyVariable : CertVariable)} is; give both the link CA certificate and its key (PEM files)");
+        if (!allowDevelopment)
+            throw new ConfigException($"{CertVariable}/{KeyVariable}",
+                "not set: linked nodes need the deployment's link TLS CA (PEM certificate and key files); only development (simulated attestation allowed) creates one");
+        return OpenOrCreateDev(devDirectory);
+    }
+
     /// <summary>A CA in memory only (tests, benchmarks).</summary>
     public static LinkCertificateAuthority Create(string name, DateTimeOffset now)
     {
