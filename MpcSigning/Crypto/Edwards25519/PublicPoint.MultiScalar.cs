@@ -25,7 +25,8 @@ internal readonly partial struct PublicPoint
 
     /// <summary>
     /// [L]P = O: no component of small order (edwards25519 is cyclic of order 8L, so this is membership in
-    /// the prime-order subgroup). One chain of 252 doublings and about 22 additions.
+    /// the prime-order subgroup). One chain of 252 doublings and about 22 additions: the definition, kept as the
+    /// tests' oracle for the faster halving test that decoding uses (<see cref="IsPrimeOrderNonIdentityAffine"/>).
     /// </summary>
     public bool IsInPrimeOrderSubgroup => Chain([OrderNaf], [OddMultiples(this, Width)]).IsIdentity;
 

@@ -52,12 +52,12 @@ internal readonly partial struct PublicPoint
 
     /// <summary>
     /// RFC 9591 section 3.1 DeserializeElement for Ed25519: canonical, on the curve, not the identity and in the
-    /// prime-order subgroup ([L]P is the identity). Accepts exactly what libsodium's crypto_core_ed25519_is_valid_point
-    /// accepts: it refuses every point of small order, and the only small-order points a mixed-order check
-    /// leaves are excluded by [L]P = O with P != O.
+    /// prime-order subgroup. Accepts exactly what libsodium's crypto_core_ed25519_is_valid_point accepts (it
+    /// refuses every point of small order, the identity included); the subgroup test is the point-halving one
+    /// of PublicPoint.Halving.cs, about four square roots' worth of work.
     /// </summary>
     public static bool TryDecodeValidated(ReadOnlySpan<byte> s, out PublicPoint point) =>
-        TryDecode(s, out point) && !point.IsIdentity && point.IsInPrimeOrderSubgroup;
+        TryDecode(s, out point) && point.IsPrimeOrderNonIdentityAffine();
 
     public byte[] Encode()
     {
