@@ -58,16 +58,19 @@ internal static class GuardedMemoryPool
 
     private static readonly Stack<IntPtr>[] Free = Enumerable.Range(0, SizeClass(MaxPooledSize) + 1).Select(_ => new Stack<IntPtr>()).ToArray();
 
+    /// <summary>One lock per size (a System.Threading.Lock: Monitor on the stacks measured 5% of a DKG).</summary>
+    private static readonly Lock[] Gates = Enumerable.Range(0, Free.Length).Select(_ => new Lock()).ToArray();
+
     /// <summary>A zeroed block of at least <paramref name="length"/> bytes; <paramref name="capacity"/> is its size.</summary>
     public static IntPtr Rent(int length, out int capacity)
     {
         capacity = length <= MaxPooledSize ? 1 << (SizeClass(length) + 5) : length;
         if (length <= MaxPooledSize)
         {
-            var stack = Free[SizeClass(length)];
-            lock (stack)
+            var size = SizeClass(length);
+            lock (Gates[size])
             {
-                if (stack.TryPop(out var pooled)) return pooled;
+                if (Free[size].TryPop(out var pooled)) return pooled;
             }
         }
         var block = Sodium.GuardedAlloc(capacity);
@@ -83,12 +86,12 @@ internal static class GuardedMemoryPool
         CryptographicOperations.ZeroMemory(Sodium.GuardedSpan(block, capacity));
         if (capacity <= MaxPooledSize)
         {
-            var stack = Free[SizeClass(capacity)];
-            lock (stack)
+            var size = SizeClass(capacity);
+            lock (Gates[size])
             {
-                if (stack.Count < MaxFreePerSize)
+                if (Free[size].Count < MaxFreePerSize)
                 {
-                    stack.Push(block);
+                    Free[size].Push(block);
                     return;
                 }
             }
@@ -99,8 +102,8 @@ internal static class GuardedMemoryPool
     /// <summary>How many free blocks of <paramref name="capacity"/> bytes the pool holds (for tests).</summary>
     internal static int FreeCount(int capacity)
     {
-        var stack = Free[SizeClass(capacity)];
-        lock (stack) return stack.Count;
+        var size = SizeClass(capacity);
+        lock (Gates[size]) return Free[size].Count;
     }
 
     /// <summary>0 for up to 32 bytes, 1 for 33..64, and so on.</summary>
