@@ -4,8 +4,9 @@ namespace MpcSigning.Crypto;
 
 /// <summary>
 /// Secret material (FROST key shares, coefficients and nonces; key bytes on their way to or from an owner-only
-/// file) in libsodium guarded memory. Zeroed and freed on <see cref="Dispose"/>; never prints its contents. Copy
-/// secrets out of it only into other SecretBytes. Ed25519 private keys are NSec keys instead (<see cref="Ed25519"/>).
+/// file) in libsodium guarded memory from <see cref="GuardedMemoryPool"/>. Zeroed and given back to the pool on
+/// <see cref="Dispose"/>; never prints its contents. Copy secrets out of it only into other SecretBytes. Ed25519
+/// private keys are NSec keys instead (<see cref="Ed25519"/>).
 /// </summary>
 public sealed class SecretBytes : IDisposable
 {
@@ -47,7 +48,7 @@ public sealed class SecretBytes : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return Sodium.GuardedSpan(_handle.DangerousGetHandle(), _handle.Length);
+            return Sodium.GuardedSpan(_handle.Region, _handle.Length);
         }
     }
 

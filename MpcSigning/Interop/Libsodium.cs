@@ -19,7 +19,7 @@ namespace MpcSigning.Interop;
 ///   version.h           sodium_version_string
 ///   randombytes.h       randombytes_buf (NSec 26.4.0 has no public random generator)
 ///   utils.h             sodium_malloc, sodium_free (guarded memory for FROST shares and nonces)
-///   crypto_core_ed25519.h  is_valid_point, add, sub, scalar_{random,invert,negate,add,sub,mul,reduce}
+///   crypto_core_ed25519.h  is_valid_point, add, sub, scalar_{random,negate,add,mul,reduce}
 ///   crypto_scalarmult_ed25519.h  crypto_scalarmult_ed25519_noclamp, _base_noclamp
 /// </summary>
 internal static unsafe class Sodium
@@ -91,10 +91,8 @@ internal static unsafe class Sodium
     [DllImport(Library)] private static extern int crypto_core_ed25519_add(byte* r, byte* p, byte* q);
     [DllImport(Library)] private static extern int crypto_core_ed25519_sub(byte* r, byte* p, byte* q);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_random(byte* r);
-    [DllImport(Library)] private static extern int crypto_core_ed25519_scalar_invert(byte* recip, byte* s);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_negate(byte* neg, byte* s);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_add(byte* z, byte* x, byte* y);
-    [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_sub(byte* z, byte* x, byte* y);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_mul(byte* z, byte* x, byte* y);
     [DllImport(Library)] private static extern void crypto_core_ed25519_scalar_reduce(byte* r, byte* s);
 
@@ -193,16 +191,6 @@ internal static unsafe class Sodium
         fixed (byte* p = r) crypto_core_ed25519_scalar_random(p);
     }
 
-    /// <summary>recip = 1/s mod L. False when s is zero.</summary>
-    public static bool ScalarInvert(Span<byte> recip, ReadOnlySpan<byte> s)
-    {
-        Require(recip.Length == ScalarBytes && s.Length == ScalarBytes, nameof(recip), "32 bytes each");
-        EnsureInitialized();
-        fixed (byte* r = recip)
-        fixed (byte* ps = s)
-            return crypto_core_ed25519_scalar_invert(r, ps) == 0;
-    }
-
     public static void ScalarNegate(Span<byte> neg, ReadOnlySpan<byte> s)
     {
         Require(neg.Length == ScalarBytes && s.Length == ScalarBytes, nameof(neg), "32 bytes each");
@@ -213,7 +201,6 @@ internal static unsafe class Sodium
     }
 
     public static void ScalarAdd(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_add);
-    public static void ScalarSub(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_sub);
     public static void ScalarMul(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) => Binary(z, x, y, &crypto_core_ed25519_scalar_mul);
 
     /// <summary>r = s mod L, for a 64-byte little-endian s (used by H1, H3 and the RFC 8032 challenge).</summary>

@@ -84,6 +84,18 @@ public class PublicPointPropertyTests
             return actual.Encode().SequenceEqual(expected) && plusBase.SequenceEqual(Libsodium25519.Add(expected, PublicPoint.Base.Encode()));
         });
 
+    [FsCheck.NUnit.Property(MaxTest = 40)]
+    public Property EncodeAll_ProjectivePoints_EqualsEncodingEach() =>
+        Prop.ForAll(Gen.Choose(0, 7).ToArbitrary(), ArbMap.Default.ArbFor<int>(), (count, seed) =>
+        {
+            // Sums of two points: Z is not 1, so the shared inversion is really exercised.
+            var points = Enumerable.Range(0, count).Select(i => PublicPoint.Add(
+                Decoded(Libsodium25519.BaseMult(Libsodium25519.Scalar(BitConverter.GetBytes(seed + 2 * i)))),
+                Decoded(Libsodium25519.BaseMult(Libsodium25519.Scalar(BitConverter.GetBytes(seed - 2 * i - 1)))))).ToList();
+            var together = PublicPoint.EncodeAll(points);
+            return together.Length == count && points.Select((p, i) => p.Encode().SequenceEqual(together[i])).All(ok => ok);
+        });
+
     [FsCheck.NUnit.Property(MaxTest = 200)]
     public bool Naf_RandomScalar_SumsBackWithSparseOddDigits(NonEmptyArray<byte> seed, bool wide)
     {

@@ -37,6 +37,13 @@ internal readonly partial struct FieldElement
         return Mul(SquareTimes(z250, 2), z);
     }
 
+    /// <summary>z^((p-1)/4) = z^(2^253 - 5): 1 exactly for non-zero fourth powers (the quartic character).</summary>
+    public static FieldElement PowPMinusOneOver4(in FieldElement z)
+    {
+        var (z250, _) = Pow250(z);
+        return Mul(SquareTimes(z250, 3), Mul(Square(z), z));
+    }
+
     /// <summary>
     /// RFC 8032 section 5.1.3 step 2-3: a square root x of u/v, or false when there is none.
     /// Candidate x = u v^3 (u v^7)^((p-5)/8); if v x^2 = -u the root is x * sqrt(-1). Variable time.

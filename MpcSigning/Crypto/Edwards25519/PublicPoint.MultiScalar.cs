@@ -25,7 +25,8 @@ internal readonly partial struct PublicPoint
 
     /// <summary>
     /// [L]P = O: no component of small order (edwards25519 is cyclic of order 8L, so this is membership in
-    /// the prime-order subgroup). One chain of 252 doublings and about 22 additions.
+    /// the prime-order subgroup). One chain of 252 doublings and about 22 additions: the definition, kept as the
+    /// tests' oracle for the faster halving test that decoding uses (<see cref="IsPrimeOrderNonIdentityAffine"/>).
     /// </summary>
     public bool IsInPrimeOrderSubgroup => Chain([OrderNaf], [OddMultiples(this, Width)]).IsIdentity;
 
@@ -76,18 +77,23 @@ internal readonly partial struct PublicPoint
         return Chain(nafs, tables);
     }
 
-    /// <summary>P, 3P, 5P, ..., (2^(w-1) - 1)P, ready to add: |digit| / 2 indexes the table.</summary>
+    /// <summary>
+    /// P, 3P, 5P, ..., (2^(w-1) - 1)P, ready to add, followed by their negatives (so that a negative digit costs
+    /// no negation in the chain): |digit| / 2 indexes the first half, |digit| / 2 + half the second.
+    /// </summary>
     private static CachedPoint[] OddMultiples(in PublicPoint p, int width)
     {
-        var table = new CachedPoint[1 << (width - 2)];
+        var half = 1 << (width - 2);
+        var table = new CachedPoint[2 * half];
         table[0] = p.ToCached();
         var twice = Double(p).ToCached();
         var current = p;
-        for (var i = 1; i < table.Length; i++)
+        for (var i = 1; i < half; i++)
         {
             current = Add(current, twice);
             table[i] = current.ToCached();
         }
+        for (var i = 0; i < half; i++) table[half + i] = table[i].Negate();
         return table;
     }
 
@@ -95,7 +101,15 @@ internal readonly partial struct PublicPoint
     private static PublicPoint Chain(sbyte[][] nafs, CachedPoint[][] tables)
     {
         var top = -1;
-        foreach (var naf in nafs) top = Math.Max(top, Array.FindLastIndex(naf, d => d != 0));
+        foreach (var naf in nafs)
+        {
+            for (var i = naf.Length - 1; i > top; i--)
+            {
+                if (naf[i] == 0) continue;
+                top = i;
+                break;
+            }
+        }
         var r = Identity;
         for (var i = top; i >= 0; i--)
         {
@@ -104,11 +118,12 @@ internal readonly partial struct PublicPoint
             // T is only read by additions: a doubling followed by another doubling skips it. The last
             // doubling always computes it, since the result is a full point callers may add to.
             if (i != top) r = Double(r, withT: adds || i == 0);
+            if (!adds) continue;
             for (var k = 0; k < nafs.Length; k++)
             {
                 int digit = nafs[k][i];
                 if (digit > 0) r = Add(r, tables[k][digit >> 1]);
-                else if (digit < 0) r = Add(r, tables[k][-digit >> 1].Negate());
+                else if (digit < 0) r = Add(r, tables[k][(tables[k].Length >> 1) + (-digit >> 1)]);
             }
         }
         return r;

@@ -52,12 +52,12 @@ internal readonly partial struct PublicPoint
 
     /// <summary>
     /// RFC 9591 section 3.1 DeserializeElement for Ed25519: canonical, on the curve, not the identity and in the
-    /// prime-order subgroup ([L]P is the identity). Accepts exactly what libsodium's crypto_core_ed25519_is_valid_point
-    /// accepts: it refuses every point of small order, and the only small-order points a mixed-order check
-    /// leaves are excluded by [L]P = O with P != O.
+    /// prime-order subgroup. Accepts exactly what libsodium's crypto_core_ed25519_is_valid_point accepts (it
+    /// refuses every point of small order, the identity included); the subgroup test is the point-halving one
+    /// of PublicPoint.Halving.cs, about four square roots' worth of work.
     /// </summary>
     public static bool TryDecodeValidated(ReadOnlySpan<byte> s, out PublicPoint point) =>
-        TryDecode(s, out point) && !point.IsIdentity && point.IsInPrimeOrderSubgroup;
+        TryDecode(s, out point) && point.IsPrimeOrderNonIdentityAffine();
 
     public byte[] Encode()
     {
@@ -67,9 +67,33 @@ internal readonly partial struct PublicPoint
     }
 
     /// <summary>RFC 8032 section 5.1.2: y with the sign of x in the top bit.</summary>
-    public void Encode(Span<byte> s)
+    public void Encode(Span<byte> s) => EncodeWithInverse(FieldElement.Invert(Z), s);
+
+    /// <summary>
+    /// The encodings of several points with one field inversion instead of one each (Montgomery's trick: invert
+    /// the product of the Z coordinates, then peel each 1/Z off it with two multiplications).
+    /// </summary>
+    public static byte[][] EncodeAll(IReadOnlyList<PublicPoint> points)
     {
-        var zInv = FieldElement.Invert(Z);
+        var n = points.Count;
+        var encodings = new byte[n][];
+        if (n == 0) return encodings;
+        var prefix = new FieldElement[n];
+        prefix[0] = points[0].Z;
+        for (var i = 1; i < n; i++) prefix[i] = FieldElement.Mul(prefix[i - 1], points[i].Z);
+        var inverse = FieldElement.Invert(prefix[n - 1]); // 1 / (Z_0 ... Z_(n-1))
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var zInv = i == 0 ? inverse : FieldElement.Mul(inverse, prefix[i - 1]);
+            if (i > 0) inverse = FieldElement.Mul(inverse, points[i].Z);
+            encodings[i] = new byte[32];
+            points[i].EncodeWithInverse(zInv, encodings[i]);
+        }
+        return encodings;
+    }
+
+    private void EncodeWithInverse(in FieldElement zInv, Span<byte> s)
+    {
         var x = FieldElement.Mul(X, zInv);
         FieldElement.Mul(Y, zInv).ToBytes(s);
         if (x.IsNegative) s[31] |= 0x80;

@@ -1,4 +1,5 @@
 using MpcSigning.Crypto;
+using MpcSigning.Crypto.Edwards25519;
 using MpcSigning.Interop;
 using MpcSigning.Proto.Frost;
 
@@ -37,9 +38,15 @@ public sealed partial class FrostParticipant
             }
             var all = _peerCommitments!.Values.Append(_ownCommitments!);
             var sums = KeyGeneration.SumCommitments(all, MinSigners);
-            var shares = _peerCommitments.Keys.Append(Identifier).Order()
-                .ToDictionary(id => id, id => Polynomial.EvaluateInExponent(sums, id).Encode());
-            var groupKey = sums[0].Encode();
+            // Every verifying share and the group key, encoded with one field inversion between them.
+            var ids = _peerCommitments.Keys.Append(Identifier).Order().ToArray();
+            var points = new PublicPoint[ids.Length + 1];
+            for (var i = 0; i < ids.Length; i++) points[i] = Polynomial.EvaluateInExponent(sums, ids[i]);
+            points[^1] = sums[0];
+            var encoded = PublicPoint.EncodeAll(points);
+            var shares = new Dictionary<uint, byte[]>(ids.Length);
+            for (var i = 0; i < ids.Length; i++) shares.Add(ids[i], encoded[i]);
+            var groupKey = encoded[^1];
             var mine = Group.IsZero(signingShare.ReadOnlySpan) ? null : Group.ScalarBaseMult(signingShare.ReadOnlySpan, "signing share");
             if (mine is null || !Group.ElementEquals(mine, shares[Identifier])) throw BlameShares(received);
             // Every phi_j0 passed validation in part 2, so their sum is in the prime-order subgroup; only the

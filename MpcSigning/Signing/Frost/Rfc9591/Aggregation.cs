@@ -6,36 +6,72 @@ namespace MpcSigning.Signing.Frost;
 /// <summary>RFC 9591 section 5.3, signature share aggregation, with section 5.4's culprit identification.</summary>
 public static class FrostAggregator
 {
-    /// <summary>
-    /// aggregate(commitment_list, msg, group_public_key, sig_shares): R || sum of z_i. The result is checked as a
-    /// plain RFC 8032 signature (libsodium); only when that fails is every share verified, and the exception
-    /// names the signers whose shares are wrong. Needs exactly one share from each signer in the package.
-    /// </summary>
+    /// <summary>The same as the <see cref="FrostPublicKeys"/> overload, checking the public key package first.</summary>
     public static byte[] Aggregate(SigningPackage package, IReadOnlyList<SignatureShare> shares, PublicKeyPackage publicKeys)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeys);
+        return Aggregate(package, shares, FrostPublicKeys.Validate(publicKeys));
+    }
+
+    /// <summary>
+    /// aggregate(commitment_list, msg, group_public_key, sig_shares): R || sum of z_i, checked as a plain RFC 8032
+    /// signature (libsodium) under the group key, which <paramref name="publicKeys"/> validated once. Needs exactly
+    /// one share from each signer in the package.
+    /// <para>
+    /// The first attempt decodes the commitments without their subgroup checks: the aggregator's only output is the
+    /// signature, and one that verifies under a valid group key is a valid signature (its R equals [z]B - [c]PK, a
+    /// prime-order element, byte for byte) whatever the commitments were. Every honest signer has already checked
+    /// every commitment in full before answering (<see cref="FrostParticipant.Sign"/>). Only when that signature does
+    /// not verify is every element checked (an invalid one names its sender) and every share verified (section 5.4),
+    /// and the exception names the signers to blame.
+    /// </para>
+    /// </summary>
+    public static byte[] Aggregate(SigningPackage package, IReadOnlyList<SignatureShare> shares, FrostPublicKeys publicKeys)
     {
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(shares);
         ArgumentNullException.ThrowIfNull(publicKeys);
-        var keys = PublicKeys.Decode(publicKeys, validateShares: false);
-        var list = CommitmentList.Decode(package.Commitments);
+        var keys = publicKeys.Keys;
+        var message = package.Message.Span;
+        var list = CommitmentList.Decode(package.Commitments, validate: false);
         SigningSet.Check(list, keys);
         var z = ShareSet(list, shares);
-        var message = package.Message.Span;
-        var context = SigningContext.Create(keys.GroupPublicKey, list, message);
-
         var sum = new byte[Group.ScalarSize];
-        foreach (var share in z) sum = ScalarMath.Add(sum, share);
-        byte[] signature = [.. context.R, .. sum];
-        if (Ed25519.Verify(keys.GroupPublicKey, message, signature)) return signature;
+        foreach (var share in z) Interop.Sodium.ScalarAdd(sum, sum, share);
 
-        var culprits = list.Where((c, i) => !ShareVerification.Verify(c.Identifier, keys.VerifyingShare(c.Identifier), z[i], context))
-            .Select(c => c.Identifier).ToArray();
-        if (culprits.Length > 0)
+        if (TryCreateContext(keys.GroupPublicKey, list, message) is { } first)
+        {
+            byte[] signature = [.. first.R, .. sum];
+            if (Ed25519.Verify(keys.GroupPublicKey, message, signature)) return signature;
+        }
+
+        list = CommitmentList.Decode(package.Commitments);
+        var context = SigningContext.Create(keys.GroupPublicKey, list, message);
+        var culprits = new List<uint>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var id = list[i].Identifier;
+            if (!ShareVerification.Verify(id, keys.VerifyingShare(id), z[i], context)) culprits.Add(id);
+        }
+        if (culprits.Count > 0)
             throw new FrostException(FrostError.InvalidSignatureShare,
                 $"aggregation: the signature shares of {string.Join(", ", culprits)} do not verify (RFC 9591 section 5.4); exclude them and sign again.",
-                culprits);
+                [.. culprits]);
         throw new FrostException(FrostError.InvalidSignature,
             "aggregation: every share verifies but the signature does not; the public key package does not match the signers' keys.");
+    }
+
+    /// <summary>The signing context, or null when the commitments sum to the identity (the checked path explains why).</summary>
+    private static SigningContext? TryCreateContext(byte[] groupPublicKey, IReadOnlyList<Commitment> list, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            return SigningContext.Create(groupPublicKey, list, message);
+        }
+        catch (FrostException e) when (e.Error == FrostError.InvalidElement)
+        {
+            return null;
+        }
     }
 
     /// <summary>The shares in commitment-list order: one per signer, each a canonical scalar.</summary>

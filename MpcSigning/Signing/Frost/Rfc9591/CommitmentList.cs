@@ -18,9 +18,10 @@ internal static class CommitmentList
     /// point a valid prime-order non-identity element (section 3.1 DeserializeElement, checked once here).
     /// <paramref name="own"/> is the caller's own round-one output: an entry equal to it byte for byte holds
     /// d*B and e*B as this process computed them with libsodium, so it is decoded without the subgroup check
-    /// (a multiplication by L, the largest cost of a signature); any other entry is checked in full.
+    /// (the largest cost of a signature); any other entry is checked in full. With <paramref name="validate"/> false
+    /// no entry gets the subgroup check (only decoding): for the aggregator's first attempt, see <see cref="FrostAggregator"/>.
     /// </summary>
-    public static IReadOnlyList<Commitment> Decode(IReadOnlyList<SigningCommitments> list, SigningCommitments? own = null)
+    public static IReadOnlyList<Commitment> Decode(IReadOnlyList<SigningCommitments> list, SigningCommitments? own = null, bool validate = true)
     {
         var result = new List<Commitment>(list.Count);
         uint previous = 0;
@@ -35,7 +36,7 @@ internal static class CommitmentList
             if (c.Identifier < previous)
                 throw new FrostException(FrostError.UnsortedCommitments,
                     $"signing package: identifier {c.Identifier} follows {previous}; sort commitments by identifier (RFC 9591 section 4.3).");
-            var trusted = own is not null && own.Equals(c);
+            var trusted = !validate || (own is not null && own.Equals(c));
             var hiding = Group.DecodeElement(c.Hiding, $"signing package: hiding commitment of {c.Identifier}", c.Identifier, trusted);
             var binding = Group.DecodeElement(c.Binding, BindingWhat(c.Identifier), c.Identifier, trusted);
             result.Add(new Commitment(c.Identifier, c.Hiding.ToByteArray(), c.Binding.ToByteArray(), hiding, binding));

@@ -37,6 +37,29 @@ internal sealed record PublicKeys(uint MinSigners, uint MaxSigners, byte[] Group
     }
 }
 
+/// <summary>
+/// A public key package checked once: threshold parameters, one verifying share per participant, and the group
+/// public key a valid prime-order element. The coordinator makes it when the DKG completes and aggregates every
+/// signature under it without checking the group key again; verifying shares are checked only when a share must
+/// be verified to blame a signer.
+/// </summary>
+public sealed class FrostPublicKeys
+{
+    private FrostPublicKeys(PublicKeys keys) => Keys = keys;
+
+    internal PublicKeys Keys { get; }
+
+    /// <summary>Checks <paramref name="package"/>; throws a <see cref="FrostException"/> saying what is wrong.</summary>
+    public static FrostPublicKeys Validate(PublicKeyPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new FrostPublicKeys(PublicKeys.Decode(package, validateShares: false));
+    }
+
+    /// <summary>The group public key: the 32-byte Ed25519 public key the signatures verify under.</summary>
+    public byte[] GroupPublicKey => Keys.GroupPublicKey.ToArray();
+}
+
 /// <summary>Threshold parameter checks shared by key generation, signing and evidence.</summary>
 internal static class FrostParameters
 {
