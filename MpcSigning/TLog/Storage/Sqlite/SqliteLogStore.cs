@@ -60,8 +60,9 @@ public sealed partial class SqliteLogStore : ILogStore
         var c = db.Connect();
         try
         {
-            // 64 MiB of page cache (default 2 MiB): the session lookup table is probed once per append and its pages,
-            // about 30 MB at a million entries, stay in memory instead of being read back through the kernel.
+            // 64 MiB of page cache (default 2 MiB): the session lookup table is probed once per append and both
+            // lookup tables take slices of rows, about 20 MB each at a million entries; their pages stay in memory
+            // instead of being read back through the kernel.
             // Automatic checkpoint at 4000 WAL pages (default 1000): the writer checkpoints a quarter as often,
             // and a page rewritten by several batches in between is copied to the database file once.
             // Durability is unchanged (synchronous=FULL: every commit's WAL frames are fsynced before it returns).
