@@ -41,9 +41,15 @@ public class LookupTests
         using var dir = new TempDataDir();
         await using (var log = Open(dir))
         {
-            // 600 appends of 300 sessions: each session twice, from different writers, often in different batches.
-            var receipts = await Task.WhenAll(Enumerable.Range(0, 600).Select(i =>
-                Task.Run(() => log.AppendAsync(TempDataDir.Entry(i % 300, Digest(i % 300 % 7)), CancellationToken.None))));
+            // 600 appends of 300 sessions: each session twice, from different writers, often in different batches;
+            // each writer looks its entry up by digest the moment it is acknowledged, while flushes run.
+            var receipts = await Task.WhenAll(Enumerable.Range(0, 600).Select(i => Task.Run(async () =>
+            {
+                var r = await log.AppendAsync(TempDataDir.Entry(i % 300, Digest(i % 300 % 7)), CancellationToken.None);
+                var found = await log.FindByArtifactDigestAsync(Digest(i % 300 % 7));
+                Assert.That(found.Select(e => e.LogIndex), Does.Contain(r.LogIndex), $"append {i} right after its receipt");
+                return r;
+            })));
             Assert.That(log.Size, Is.EqualTo(300));
             for (var i = 0; i < 300; i++) Assert.That(receipts[i + 300].LogIndex, Is.EqualTo(receipts[i].LogIndex));
             for (var d = 0; d < 7; d++)
