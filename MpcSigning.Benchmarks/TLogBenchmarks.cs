@@ -7,9 +7,9 @@ using MpcSigning.TLog.Storage.Sqlite;
 namespace MpcSigning.Benchmarks;
 
 /// <summary>
-/// Durable appends (group commit, one fsync per batch) with 1, 16 and 256 concurrent writers. One operation is
-/// one durable append (OperationsPerInvoke), so appends per second = 1 / Mean; each invocation runs 4096 of them
-/// against a fresh log. Entries are built before the clock starts and look like the coordinator's: a random
+/// Durable appends (group commit, one fsync per batch) with 16 and 256 concurrent writers (a lone writer: see
+/// <see cref="TLogLoneWriterBenchmarks"/>). One operation is one durable append (OperationsPerInvoke), so appends
+/// per second = 1 / Mean; each invocation runs 4096 of them against a fresh log. Entries are built before the clock starts and look like the coordinator's: a random
 /// 128-bit session id, the SHA-256 of the body as artifact digest, a body about the size of a Rekor dsse body.
 /// </summary>
 [MemoryDiagnoser]
@@ -22,7 +22,7 @@ public class TLogAppendBenchmarks
     private SqliteTransparencyLog _log = null!;
     private LogAppend[] _entries = [];
 
-    [Params(1, 16, 256)] public int Writers;
+    [Params(16, 256)] public int Writers;
 
     [IterationSetup]
     public void Setup()
@@ -45,11 +45,10 @@ public class TLogAppendBenchmarks
 }
 
 /// <summary>
-/// The same appends to a log that already holds 1,000,000 entries and keeps growing across iterations: 4096 by
-/// 256 writers per invocation, and 256 by a lone writer (its latency = Mean). At this size the lookups by
-/// session and digest span tens of thousands of pages, the WAL checkpoints run in steady state, and whatever
-/// an append costs per entry already stored shows. The log is a copy of a prepared one (see
-/// <see cref="TLogBench.Prepared"/>), so every run starts from the same million entries.
+/// The same appends by 256 writers (4096 per invocation) to a log that already holds 1,000,000 entries and keeps
+/// growing across iterations. At this size the lookups by session and digest span thousands of pages, the WAL
+/// checkpoints run in steady state, and whatever an append costs per entry already stored shows. The log is a
+/// copy of a prepared one (see <see cref="TLogBench.Prepared"/>), so every run starts from the same million entries.
 /// </summary>
 [MemoryDiagnoser]
 [WarmupCount(2)]
@@ -57,55 +56,54 @@ public class TLogAppendBenchmarks
 public class TLogAppendAt1MBenchmarks
 {
     private const int Appends = 4096;
-    private const int LoneAppends = 256;
-    private const int Prefilled = 1_000_000;
     private string _dir = "";
     private SqliteTransparencyLog _log = null!;
     private LogAppend[] _entries = [];
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "tlog-bench-" + Guid.NewGuid().ToString("N"));
-        TLogBench.CopyLog(TLogBench.Prepared(Prefilled), _dir);
-        _log = SqliteTransparencyLog.Open(DataDirectory.Open(_dir));
-        if (_log.Size < Prefilled) throw new InvalidOperationException($"the prepared log holds {_log.Size} entries, not {Prefilled}");
-    }
+    public void Setup() => (_dir, _log) = TLogBench.OpenPrepared(TLogBench.Million);
 
-    [IterationSetup(Target = nameof(DurableAppendsAt1M))]
+    [IterationSetup]
     public void Entries() => _entries = TLogBench.Entries(Appends);
 
-    [IterationSetup(Target = nameof(LoneWriterAppendAt1M))]
-    public void LoneEntries() => _entries = TLogBench.Entries(LoneAppends);
-
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _log.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, true);
-    }
+    public void Cleanup() => TLogBench.Close(_dir, _log);
 
     [Benchmark(OperationsPerInvoke = Appends)]
     public Task DurableAppendsAt1M() => TLogBench.Append(_log, _entries, 256);
-
-    [Benchmark(OperationsPerInvoke = LoneAppends)]
-    public Task LoneWriterAppendAt1M() => TLogBench.Append(_log, _entries, 1);
 }
 
 /// <summary>
-/// The disk's floor for a durable append: one small write (100 bytes, in place) and fsync of a file in the same
-/// temporary directory as the logs. Run with the append benchmarks (<c>--filter '*TLog*'</c>) so the lone
-/// writer's latency is compared with the same disk at the same time.
+/// A lone writer's durable append (Mean = its latency; 256 appends per invocation) on a fresh log and on the
+/// prepared 1,000,000-entry log, against the disk's floor: one small write (100 bytes, in place) and fsync of a
+/// file in the same temporary directory (the baseline, so the Ratio column is latency / raw fsync). The three
+/// run one after the other in the same run, since this shared disk's fsync time changes from minute to minute.
 /// </summary>
-public class TLogRawFsyncBenchmarks
+[MemoryDiagnoser]
+[WarmupCount(2)]
+[IterationCount(15)]
+public class TLogLoneWriterBenchmarks
 {
+    private const int Appends = 256;
     private readonly byte[] _record = new byte[100];
+    private string _dir = "";
+    private SqliteTransparencyLog _log = null!;
+    private LogAppend[] _entries = [];
     private string _file = "";
     private FileStream _stream = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    [GlobalSetup(Target = nameof(LoneWriterAppendFresh))]
+    public void SetupFresh()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "tlog-bench-" + Guid.NewGuid().ToString("N"));
+        _log = SqliteTransparencyLog.Open(DataDirectory.Open(_dir));
+    }
+
+    [GlobalSetup(Target = nameof(LoneWriterAppendAt1M))]
+    public void SetupAt1M() => (_dir, _log) = TLogBench.OpenPrepared(TLogBench.Million);
+
+    [GlobalSetup(Target = nameof(SmallWriteAndFsync))]
+    public void SetupFsync()
     {
         _file = Path.Combine(Path.GetTempPath(), "tlog-bench-fsync-" + Guid.NewGuid().ToString("N"));
         _stream = new FileStream(_file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
@@ -113,25 +111,59 @@ public class TLogRawFsyncBenchmarks
         _stream.Flush(flushToDisk: true);
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
+    [IterationSetup(Targets = [nameof(LoneWriterAppendFresh), nameof(LoneWriterAppendAt1M)])]
+    public void Entries() => _entries = TLogBench.Entries(Appends);
+
+    [GlobalCleanup(Targets = [nameof(LoneWriterAppendFresh), nameof(LoneWriterAppendAt1M)])]
+    public void CleanupLog() => TLogBench.Close(_dir, _log);
+
+    [GlobalCleanup(Target = nameof(SmallWriteAndFsync))]
+    public void CleanupFsync()
     {
         _stream.Dispose();
         File.Delete(_file);
     }
 
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Appends)]
+    public Task LoneWriterAppendFresh() => TLogBench.Append(_log, _entries, 1);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Appends)]
     public void SmallWriteAndFsync()
     {
-        _record[0]++;
-        _stream.Position = 0;
-        _stream.Write(_record);
-        _stream.Flush(flushToDisk: true);
+        for (var i = 0; i < Appends; i++)
+        {
+            _record[0]++;
+            _stream.Position = 0;
+            _stream.Write(_record);
+            _stream.Flush(flushToDisk: true);
+        }
     }
+
+    [Benchmark(OperationsPerInvoke = Appends)]
+    public Task LoneWriterAppendAt1M() => TLogBench.Append(_log, _entries, 1);
 }
 
 internal static class TLogBench
 {
+    public const int Million = 1_000_000;
+
+    /// <summary>A copy of the prepared log of <paramref name="count"/> entries in a new directory, opened.</summary>
+    public static (string Dir, SqliteTransparencyLog Log) OpenPrepared(int count)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "tlog-bench-" + Guid.NewGuid().ToString("N"));
+        CopyLog(Prepared(count), dir);
+        var log = SqliteTransparencyLog.Open(DataDirectory.Open(dir));
+        if (log.Size < count) throw new InvalidOperationException($"the prepared log holds {log.Size} entries, not {count}");
+        return (dir, log);
+    }
+
+    public static void Close(string dir, SqliteTransparencyLog log)
+    {
+        log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(dir, true);
+    }
+
     /// <summary>Entries like the coordinator's: random 128-bit session id, SHA-256 of the body as digest, ~650-byte body.</summary>
     public static LogAppend[] Entries(int count)
     {
