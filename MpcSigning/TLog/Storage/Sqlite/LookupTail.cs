@@ -97,18 +97,18 @@ internal sealed class LookupTail
 
     private List<long> Walk(long key, bool session)
     {
-        var found = new List<long>();
         lock (_gate)
         {
-            if (!(session ? _lastBySession : _lastByDigest).TryGetValue(key, out var i)) return found;
+            if (!(session ? _lastBySession : _lastByDigest).TryGetValue(key, out var i)) return [];
+            var found = new List<long>();
             for (; i >= _start; )
             {
                 found.Add(i);
                 var k = _entries[(int)(i - _start)];
                 i = session ? k.PreviousSameSession : k.PreviousSameDigest;
             }
+            return found;
         }
-        return found;
     }
 
     /// <summary>

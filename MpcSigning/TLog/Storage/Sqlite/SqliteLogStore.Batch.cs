@@ -29,11 +29,10 @@ public sealed partial class SqliteLogStore
             BySession = Prepare(c,
                 $"SELECT {JoinedEntryColumns} FROM tlog_session_lookup l JOIN tlog_entries e ON e.idx = l.idx WHERE l.key = $k AND e.session_id = $s LIMIT 1",
                 ("$k", SqliteType.Integer), ("$s", SqliteType.Text));
-            // OR IGNORE: after a crash in the middle of a flush, its first slices are written again on the next one.
-            SessionLookup = Prepare(c, "INSERT OR IGNORE INTO tlog_session_lookup (key, idx) VALUES ($k, $i)",
-                ("$k", SqliteType.Integer), ("$i", SqliteType.Integer));
-            DigestLookup = Prepare(c, "INSERT OR IGNORE INTO tlog_digest_lookup (key, idx) VALUES ($k, $i)",
-                ("$k", SqliteType.Integer), ("$i", SqliteType.Integer));
+            // OR IGNORE: after a crash in the middle of a flush, its first slices are written again on the next one;
+            // and a statement's unused rows repeat its last row (see InsertLookups).
+            SessionLookup = PrepareLookupInsert(c, "tlog_session_lookup");
+            DigestLookup = PrepareLookupInsert(c, "tlog_digest_lookup");
             Watermark = Prepare(c, "INSERT OR REPLACE INTO tlog_lookup_state (id, indexed_below) VALUES (0, $w)", ("$w", SqliteType.Integer));
             Tile = Prepare(c, "INSERT OR REPLACE INTO tlog_tiles (level, idx, hashes) VALUES ($l, $i, $h)",
                 ("$l", SqliteType.Integer), ("$i", SqliteType.Integer), ("$h", SqliteType.Blob));
@@ -42,6 +41,13 @@ public sealed partial class SqliteLogStore
         }
 
         private IEnumerable<SqliteCommand> All => [Insert, ByIndex, BySession, SessionLookup, DigestLookup, Watermark, Tile, Checkpoint];
+
+        /// <summary>Lookup rows per insert statement: one statement costs about as much managed work as one row.</summary>
+        private const int RowsPerInsert = 32;
+
+        private static SqliteCommand PrepareLookupInsert(SqliteConnection c, string table) =>
+            Prepare(c, $"INSERT OR IGNORE INTO {table} (key, idx) VALUES " + string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(r => $"($k{r}, $i{r})")),
+                [.. Enumerable.Range(0, RowsPerInsert).SelectMany(r => new[] { ($"$k{r}", SqliteType.Integer), ($"$i{r}", SqliteType.Integer) })]);
 
         private static SqliteCommand Prepare(SqliteConnection c, string sql, params (string Name, SqliteType Type)[] parameters)
         {
@@ -63,13 +69,19 @@ public sealed partial class SqliteLogStore
             return r.Read() ? Read(r) : null;
         }
 
+        /// <summary>Inserts rows [from, to) of a lookup table, <see cref="RowsPerInsert"/> a statement; a last, short
+        /// statement fills its unused rows with copies of its last row, which OR IGNORE drops.</summary>
         public void InsertLookups(SqliteCommand insert, (long Key, long Index)[] rows, int from, int to)
         {
             var p = insert.Parameters;
-            for (var i = from; i < to; i++)
+            for (var start = from; start < to; start += RowsPerInsert)
             {
-                p[0].Value = rows[i].Key;
-                p[1].Value = rows[i].Index;
+                for (var r = 0; r < RowsPerInsert; r++)
+                {
+                    var (key, index) = rows[Math.Min(start + r, to - 1)];
+                    p[2 * r].Value = key;
+                    p[2 * r + 1].Value = index;
+                }
                 insert.ExecuteNonQuery();
             }
         }
