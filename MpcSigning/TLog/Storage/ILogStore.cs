@@ -40,8 +40,8 @@ public interface ILogBatch : IDisposable
 {
     /// <summary>
     /// Stages the entry at its index, unless its session is already logged (committed earlier or staged in
-    /// this batch): then nothing is staged and the logged entry is returned. The session's uniqueness check
-    /// and the insert are one step, so a batch costs one statement per entry.
+    /// this batch): then nothing is staged and the logged entry is returned. Lookups by session and by digest
+    /// find the entry once <see cref="Commit"/> has returned.
     /// </summary>
     LogEntry? AddUnlessLogged(SequencedEntry entry);
 
