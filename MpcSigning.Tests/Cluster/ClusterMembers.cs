@@ -24,15 +24,15 @@ public sealed class ClusterMembers : IDisposable
 
     public ClusterMembers((string Name, string Value)[] env)
     {
-        Environment = env;
         Dir = new TempDir();
+        // one simulated SEV-SNP root and one development link CA for every member and client, as config/cluster/ does
+        var shared = Dir.File("shared");
+        Directory.CreateDirectory(shared);
+        TestNode.SeedSimulatedAuthority(shared);
+        Environment = [.. env, ("MPCSIGN_SIMULATED_ROOT_DIR", shared), ("MPCSIGN_LINK_CA_DIR", shared)];
         AppDomain.CurrentDomain.ProcessExit += KillOnExit; // should the test host stop before the teardown runs
         _ports = Names.ToDictionary(n => n, _ => FreePort());
-        foreach (var n in Names)
-        {
-            Directory.CreateDirectory(DataDir(n));
-            TestNode.SeedSimulatedAuthority(DataDir(n));
-        }
+        foreach (var n in Names) Directory.CreateDirectory(DataDir(n));
     }
 
     public TempDir Dir { get; }
