@@ -40,7 +40,14 @@ public class ClusterSessionBenchmarks
     {
         _dir = Directory.CreateTempSubdirectory("mpcsign-bench-cluster-").FullName;
         var template = DataDirectory.Open(Path.Combine(_dir, "template"));
-        var allowSimulated = (string n) => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : null;
+        // every member and the client share one simulated root and one development link CA (the template directory)
+        var sharedEnv = new Dictionary<string, string>
+        {
+            ["MPCSIGN_ALLOW_SIMULATED_ATTESTATION"] = "true",
+            ["MPCSIGN_SIMULATED_ROOT_DIR"] = template.Path,
+            ["MPCSIGN_LINK_CA_DIR"] = template.Path,
+        };
+        var allowSimulated = (string n) => sharedEnv.GetValueOrDefault(n);
         // One simulated SEV-SNP authority for all members: generating its RSA keys is the slow part of a first start.
         NodeAttestation.AttestSelfAsync(NodeConfig.Load(null, allowSimulated), template, TimeProvider.System).GetAwaiter().GetResult();
         var ports = Members.ToDictionary(m => m, _ => FreePort());
@@ -49,11 +56,10 @@ public class ClusterSessionBenchmarks
         foreach (var m in Members)
         {
             var data = Path.Combine(_dir, m);
-            CopyDirectory(Path.Combine(template.Path, "snp-simulated"), Path.Combine(data, "snp-simulated"));
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mpcsign.dll"), "node", "--config", ConfigFile(m), "--data-dir", data })
                 psi.ArgumentList.Add(a);
-            psi.Environment["MPCSIGN_ALLOW_SIMULATED_ATTESTATION"] = "true";
+            foreach (var (name, value) in sharedEnv) psi.Environment[name] = value;
             psi.Environment["MPCSIGN_CLUSTER_SEED_NODES"] = seeds;
             psi.Environment["MPCSIGN_CLUSTER_PORT"] = ports[m].ToString(System.Globalization.CultureInfo.InvariantCulture);
             var p = Process.Start(psi)!;
@@ -140,16 +146,5 @@ public class ClusterSessionBenchmarks
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var f in Directory.GetFiles(from))
-        {
-            var target = Path.Combine(to, Path.GetFileName(f));
-            File.Copy(f, target);
-            File.SetUnixFileMode(target, File.GetUnixFileMode(f));
-        }
     }
 }

@@ -135,7 +135,36 @@ public class ClusterFlowTests
         Assert.That(_cluster.IsRunning("signer-1"), Is.True, signerAudit);
     }
 
+    /// <summary>
+    /// Runs after the whole flow: every message a signer member handled from another node (the coordinator's DKG begin,
+    /// commit and sign requests, the other signers' DKG rounds) is audited with the digest of the attested link it came
+    /// over, which is the digest of a peer report that member verified at a link handshake; none is "none"/"unattested".
+    /// </summary>
     [Test, Order(2)]
+    public void AuditLog_OfASignerMember_RemoteMessagesCarryTheirAttestedLinksDigest()
+    {
+        foreach (var member in new[] { "signer-1", "signer-2", "signer-3" })
+        {
+            var audit = _cluster.LogEvents(member)
+                .Select(e => e.GetProperty("Properties"))
+                .Where(p => p.TryGetProperty("Audit", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.True)
+                .Select(p => (Service: p.GetProperty("Service").GetString(), What: p.GetProperty("What").GetString(),
+                    Outcome: p.GetProperty("Outcome").GetString(), Digest: p.GetProperty("AttestationDigest").GetString()))
+                .ToArray();
+            var verifiedPeers = audit.Where(e => e.Service == "link" && e.Outcome == "attested").Select(e => e.Digest).ToHashSet();
+            var remote = audit.Where(e => e.Service == "signer" && e.Digest != Audit.LocalLink).ToArray();
+            Assert.That(verifiedPeers, Is.Not.Empty, member + " attested its links");
+            Assert.That(remote.Select(e => e.What), Does.Contain("FrostDkgBegin").And.Contain("FrostDkgRound1"),
+                member + " handled the coordinator's and the other signers' messages over links");
+            foreach (var e in remote)
+            {
+                Assert.That(e.Digest, Does.Match("^[0-9a-f]{64}$"), $"{member}: {e.What} came over an attested link, not '{e.Digest}'");
+                Assert.That(verifiedPeers, Does.Contain(e.Digest), $"{member}: {e.What}'s digest is a report verified at a handshake");
+            }
+        }
+    }
+
+    [Test, Order(3)]
     public async Task SignerKilledDuringDkg_Restarted_SessionEndsOnce_AndTheNextOneSigns()
     {
         _cluster.Stop("signer-2", Prompt);
@@ -155,7 +184,7 @@ public class ClusterFlowTests
         await AssertClusterSignsAsync();
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public async Task CoordinatorKilledAfterTwoApprovals_ApprovalsKept_ThirdCompletesOnce()
     {
         var (session, digest) = await RequestAsync();
@@ -173,7 +202,7 @@ public class ClusterFlowTests
         await AssertSignedOnceAsync(session, digest);
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public async Task LogKilledBetweenAppendAndReply_Restarted_SessionEndsOnce_AndTheNextOneSigns()
     {
         _cluster.Stop("tlog", Prompt);
@@ -194,7 +223,7 @@ public class ClusterFlowTests
     }
 
     /// <summary>Last: the fixture's cluster is not used after it.</summary>
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void Member_Sigterm_LeavesTheClusterAndExitsZero()
     {
         var (code, output) = _cluster.Stop("signer-3", Prompt);

@@ -2,13 +2,16 @@ using Akka.Actor;
 using Akka.Configuration;
 using MpcSigning.Hosting;
 using MpcSigning.Hosting.Cluster;
+using MpcSigning.Tests.Transport.Support;
+using MpcSigning.Transport;
+using MpcSigning.Transport.Remote;
 
 namespace MpcSigning.Tests.Cluster;
 
 /// <summary>
-/// The two places the attested link transport plugs into the cluster: a <see cref="PeerAttestationFailed"/> on the event
-/// stream downs that member (two in-process members on 127.0.0.1), and the audit trail's link digest comes from
-/// <see cref="LinkAttestation.Lookup"/> for remote senders only.
+/// The two places the attested link transport plugs into the cluster (two in-process members on 127.0.0.1 over attested
+/// links): the transport's <see cref="PeerAttestationFailed"/> on the event stream downs that member, and the audit
+/// trail's link digest comes from <see cref="LinkAttestation.Lookup"/> (the attested links' table) for remote senders only.
 /// </summary>
 [NonParallelizable]
 public class ClusterHooksTests
@@ -16,6 +19,10 @@ public class ClusterHooksTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private readonly List<ActorSystem> _systems = new();
+    private LinkWorld _world = null!;
+
+    [SetUp]
+    public void Start() => _world = new LinkWorld();
 
     [TearDown]
     public async Task Stop()
@@ -23,12 +30,15 @@ public class ClusterHooksTests
         LinkAttestation.Lookup = _ => LinkAttestation.Unattested;
         foreach (var s in _systems) await s.Terminate();
         _systems.Clear();
+        await _world.DisposeAsync();
     }
 
     private ActorSystem Member(int port, int seedPort)
     {
         var options = new ClusterOptions("127.0.0.1", port, [("127.0.0.1", seedPort)], TimeSpan.FromSeconds(20));
-        var transport = ClusterTransport.Create("127.0.0.1", port);
+        var name = "member-" + port;
+        var transport = ClusterTransport.Create("127.0.0.1", port,
+            new AttestedLinkSetup(_world.Issue(name), name, ["signer"], _world.Provider, _world.Policy));
         var config = ClusterAkkaConfig.Member(options, ["signer"], transport)
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
         var system = ActorSystem.Create(ClusterOptions.SystemName, transport.SystemSetup(config));
@@ -64,7 +74,8 @@ public class ClusterHooksTests
         AwaitUp(a, 2);
         var bAddress = global::Akka.Cluster.Cluster.Get(b).SelfAddress;
 
-        a.EventStream.Publish(new PeerAttestationFailed(bAddress, "report no longer verifies (test)"));
+        var identity = new LinkIdentity("member-" + bAddress.Port, ["signer"], bAddress.ToString());
+        a.EventStream.Publish(new PeerAttestationFailed(bAddress, identity, LinkError.AttestationFailed, "report no longer verifies (test)"));
 
         Assert.That(b.WhenTerminated.Wait(Wait), Is.True, "the downed member stops its actor system");
         Assert.That(a.WhenTerminated.IsCompleted, Is.False);
@@ -73,7 +84,7 @@ public class ClusterHooksTests
     }
 
     [Test]
-    public void LinkAttestation_RemoteSenderGetsTheLookupsDigest_LocalSenderNone()
+    public void LinkAttestation_RemoteSenderGetsItsAttestedLinksDigest_LocalSenderNone()
     {
         var seedPort = FreePort();
         var a = Member(seedPort, seedPort);
@@ -83,9 +94,12 @@ public class ClusterHooksTests
         var bAddress = global::Akka.Cluster.Cluster.Get(b).SelfAddress;
         var remoteRef = a.ActorSelection(fromB.Path.ToStringWithAddress(bAddress)).ResolveOne(Wait).GetAwaiter().GetResult();
 
-        Assert.That(LinkAttestation.Of(remoteRef), Is.EqualTo(LinkAttestation.Unattested), "plain TCP attests nothing");
-        LinkAttestation.Lookup = address => "digest-of-" + address.Port;
-        Assert.That(LinkAttestation.Of(remoteRef), Is.EqualTo("digest-of-" + bAddress.Port));
+        Assert.That(LinkAttestation.Of(remoteRef), Is.EqualTo(LinkAttestation.Unattested), "before the transport's table is plugged in");
+        var links = AttestedLinks.Get(a);
+        LinkAttestation.Lookup = address => links.DigestOf(address) ?? "unattested";
+        var digest = LinkAttestation.Of(remoteRef);
+        Assert.That(digest, Does.Match("^[0-9a-f]{64}$"), "the SHA-256 of b's verified report");
+        Assert.That(digest, Is.EqualTo(links.DigestOf(bAddress)));
         Assert.That(LinkAttestation.Of(a.ActorOf(Props.Empty)), Is.EqualTo(Audit.LocalLink));
         Assert.That(LinkAttestation.Of(ActorRefs.NoSender), Is.EqualTo(Audit.LocalLink));
     }

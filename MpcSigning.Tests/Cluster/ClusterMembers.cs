@@ -24,15 +24,15 @@ public sealed class ClusterMembers : IDisposable
 
     public ClusterMembers((string Name, string Value)[] env)
     {
-        Environment = env;
         Dir = new TempDir();
+        // one simulated SEV-SNP root and one development link CA for every member and client, as config/cluster/ does
+        var shared = Dir.File("shared");
+        Directory.CreateDirectory(shared);
+        TestNode.SeedSimulatedAuthority(shared);
+        Environment = [.. env, ("MPCSIGN_SIMULATED_ROOT_DIR", shared), ("MPCSIGN_LINK_CA_DIR", shared)];
         AppDomain.CurrentDomain.ProcessExit += KillOnExit; // should the test host stop before the teardown runs
         _ports = Names.ToDictionary(n => n, _ => FreePort());
-        foreach (var n in Names)
-        {
-            Directory.CreateDirectory(DataDir(n));
-            TestNode.SeedSimulatedAuthority(DataDir(n));
-        }
+        foreach (var n in Names) Directory.CreateDirectory(DataDir(n));
     }
 
     public TempDir Dir { get; }
@@ -43,6 +43,20 @@ public sealed class ClusterMembers : IDisposable
     public string SeedNodes => "127.0.0.1:" + _ports["authn"];
 
     public string DataDir(string member) => Dir.File(member);
+
+    /// <summary>The member's structured log (--log-json: JSON lines, the audit trail included), across its restarts.</summary>
+    public string LogFile(string member) => Dir.File(member + ".log.json");
+
+    /// <summary>Each line of <paramref name="member"/>'s JSON log so far (read while the member may still write to it).</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> LogEvents(string member)
+    {
+        using var stream = new FileStream(LogFile(member), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var events = new List<System.Text.Json.JsonElement>();
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0) events.Add(System.Text.Json.JsonDocument.Parse(line).RootElement.Clone());
+        return events;
+    }
 
     public static string ConfigFile(string member) => Path.Combine(AppContext.BaseDirectory, "config", "cluster", member + ".json");
 
@@ -65,7 +79,8 @@ public sealed class ClusterMembers : IDisposable
     public void Start(string member, params (string Name, string Value)[] extra)
     {
         if (_running.ContainsKey(member)) throw new InvalidOperationException(member + " is already running");
-        var p = Process.Start(Mpcsign.StartInfo([.. ClusterEnv(member), .. extra], DataDir(member), "node", "--config", ConfigFile(member)))!;
+        var p = Process.Start(Mpcsign.StartInfo([.. ClusterEnv(member), .. extra], DataDir(member), "node", "--config", ConfigFile(member),
+            "--log-json", LogFile(member)))!;
         var m = new Member(p);
         p.OutputDataReceived += (_, e) => m.Line(e.Data);
         p.ErrorDataReceived += (_, e) => m.Line(e.Data);

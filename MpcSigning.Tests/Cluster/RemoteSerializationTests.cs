@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Common;
+using MpcSigning.Tests.Transport.Support;
+using MpcSigning.Transport;
+using MpcSigning.Transport.Remote;
 
 namespace MpcSigning.Tests.Cluster;
 
 /// <summary>
 /// Only proto/ messages cross a link: two actor systems on 127.0.0.1 with the networked configuration every member and
-/// client uses. A message of any other type is refused at the sender; a frame that names JSON or Akka's generic protobuf
+/// client uses (attested links). A message of any other type is refused at the sender; a frame that names JSON or Akka's generic protobuf
 /// serializer (a misconfigured or hostile peer) is refused at the receiver. Nothing refused is delivered, and both
 /// systems stay up with their link usable. Delivery order on one link is what shows "nothing before it was delivered".
 /// </summary>
@@ -20,29 +24,47 @@ public class RemoteSerializationTests
     public sealed record NotProto(string Secret);
 
     private readonly List<ActorSystem> _systems = new();
+    private LinkWorld _world = null!;
+
+    [SetUp]
+    public void Start() => _world = new LinkWorld();
 
     [TearDown]
     public async Task Stop()
     {
         foreach (var s in _systems) await s.Terminate();
         _systems.Clear();
+        await _world.DisposeAsync();
     }
+
+    private AttestedLinkSetup Setup(string name) => new(_world.Issue(name), name, ["signer"], _world.Provider, _world.Policy);
 
     private ActorSystem Networked(string name)
     {
-        var transport = ClusterTransport.Create("127.0.0.1", 0);
+        var transport = ClusterTransport.Create("127.0.0.1", 0, Setup(name));
         var config = ClusterAkkaConfig.Client(transport)
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
         return Track(ActorSystem.Create(name, transport.SystemSetup(config)));
     }
 
-    /// <summary>A peer with Akka.Remote's defaults: JSON for any type, Akka's generic protobuf serializer for IMessage.</summary>
-    private ActorSystem DefaultPeer(string name) => Track(ActorSystem.Create(name, ConfigurationFactory.ParseString("""
-        akka.loglevel = OFF
-        akka.stdout-loglevel = OFF
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """)));
+    /// <summary>
+    /// A peer that passes attestation (same build, same link CA) but serializes with Akka.Remote's defaults: JSON for any
+    /// type, Akka's generic protobuf serializer for IMessage (a misconfigured or tampered configuration).
+    /// </summary>
+    private ActorSystem DefaultPeer(string name)
+    {
+        var config = ConfigurationFactory.ParseString("""
+            akka.loglevel = OFF
+            akka.stdout-loglevel = OFF
+            akka.actor.provider = remote
+            akka.actor.serialization-bindings {
+              "System.Object" = json
+              "Google.Protobuf.IMessage, Google.Protobuf" = proto
+              "System.Byte[]" = bytes
+            }
+            """).WithFallback(AttestedLinkConfig.Hocon("127.0.0.1", 0));
+        return Track(ActorSystem.Create(name, ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), Setup(name))));
+    }
 
     private ActorSystem Track(ActorSystem s)
     {

@@ -25,6 +25,23 @@ public class LinkCertificateAuthorityTests
         Assert.That(chain.Build(a.Certificate), Is.True);
     }
 
+    /// <summary>A node disposes the CA (and its key) once it has its identity; the identity's trust anchor must stay usable.</summary>
+    [Test]
+    public void IssuedIdentity_KeepsItsTrustedCa_AfterTheCaIsDisposed()
+    {
+        var ca = LinkCertificateAuthority.Create("test CA", DateTimeOffset.UtcNow);
+        var expected = ca.Certificate.RawData;
+        using var identity = ca.Issue("node-a", DateTimeOffset.UtcNow);
+        ca.Dispose();
+
+        Assert.That(identity.TrustedCa.RawData, Is.EqualTo(expected));
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(identity.TrustedCa);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.That(chain.Build(identity.Certificate), Is.True, "the identity still chains to its CA");
+    }
+
     [Test]
     public void DevCa_IsCreatedOnceAndSharedByEveryNodeOfTheFolder()
     {

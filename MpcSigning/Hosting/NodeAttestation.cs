@@ -16,7 +16,14 @@ public static class NodeAttestation
     /// <param name="Measurement">The 48-byte MEASUREMENT of this node's verified report.</param>
     /// <param name="ReportDigest">SHA-256 of the report (hex), for the audit trail.</param>
     /// <param name="ProviderKind">configfs, ioctl or simulated.</param>
-    public sealed record SelfAttestation(byte[] Measurement, string ReportDigest, string ProviderKind);
+    public sealed record SelfAttestation(byte[] Measurement, string ReportDigest, string ProviderKind)
+    {
+        /// <summary>The provider this node attests with (its attested links answer challenges through it).</summary>
+        public IAttestationProvider Provider { get; init; } = null!;
+
+        /// <summary>The policy this node verifies its own and its peers' reports with.</summary>
+        public AttestationPolicy Policy { get; init; } = null!;
+    }
 
     /// <summary>
     /// The attestation settings of a loaded configuration (file, then environment: Attestation:Provider /
@@ -39,16 +46,20 @@ public static class NodeAttestation
     public static async Task<SelfAttestation> AttestSelfAsync(NodeConfig config, DataDirectory data, TimeProvider clock)
     {
         var options = Options(config);
-        var provider = AttestationProviders.Create(options, data.Path);
+        var provider = AttestationProviders.Create(options, config.SimulatedRootDir ?? data.Path);
+        var policy = AttestationProviders.VerificationPolicy(options, provider);
         var nonce = new byte[32];
         Sodium.RandomBytes(nonce);
         // report_data binds the report to this start of this node (domain label, node name, fresh nonce).
         var reportData = Hashes.Sha512([Encoding.UTF8.GetBytes("mpcsign/node-start/v1\0" + config.NodeName + "\0"), nonce]);
         var evidence = await provider.GetEvidenceAsync(reportData, CancellationToken.None);
-        var verdict = AttestationVerifier.Verify(evidence.Report, evidence.Certificates,
-            AttestationProviders.VerificationPolicy(options, provider), reportData, clock.GetUtcNow());
+        var verdict = AttestationVerifier.Verify(evidence.Report, evidence.Certificates, policy, reportData, clock.GetUtcNow());
         if (!verdict.Ok)
             throw new AttestationException(verdict.Code, "this node's own attestation report does not verify: " + verdict.Message);
-        return new SelfAttestation(verdict.Report!.Measurement, Convert.ToHexStringLower(Hashes.Sha256(evidence.Report)), provider.Kind);
+        return new SelfAttestation(verdict.Report!.Measurement, Convert.ToHexStringLower(Hashes.Sha256(evidence.Report)), provider.Kind)
+        {
+            Provider = provider,
+            Policy = policy,
+        };
     }
 }

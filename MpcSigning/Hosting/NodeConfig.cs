@@ -40,6 +40,13 @@ public sealed record NodeConfig(
 
     public static string DefaultFile => Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json");
 
+    /// <summary>
+    /// Folder holding the simulated SEV-SNP root (its <c>snp-simulated</c> subfolder) when simulated attestation is used
+    /// (MPCSIGN_SIMULATED_ROOT_DIR, Attestation:SimulatedRootDir; relative to the working directory). Null: the data
+    /// directory. Members of one local cluster share it, since a node trusts only the simulated root it uses itself.
+    /// </summary>
+    public string? SimulatedRootDir { get; init; }
+
     /// <summary>The configuration file this was loaded from (absolute path).</summary>
     public string SourceFile { get; init; } = "";
 
@@ -105,6 +112,9 @@ public sealed record NodeConfig(
             PolicyHash(env("TEE_POLICY_HASH")))
         {
             SourceFile = path,
+            SimulatedRootDir = (env("MPCSIGN_SIMULATED_ROOT_DIR") is { Length: > 0 } sim ? ("MPCSIGN_SIMULATED_ROOT_DIR", sim)
+                : ("Attestation:SimulatedRootDir", c["Attestation:SimulatedRootDir"])) is (var simKey, { Length: > 0 } simDir)
+                ? MpcSigning.Hosting.Cluster.ClusterOptions.FullPath(simKey, simDir) : null,
             Cluster = MpcSigning.Hosting.Cluster.ClusterOptions.Load(c, env),
         };
     }

@@ -28,6 +28,7 @@ public sealed class ClusterConnection : INodeAccess
     private readonly NodeConfig _config;
     private readonly IActorRef _ca;
     private readonly IActorRef _tlog;
+    private List<IDisposable> _owned = [];
 
     private ClusterConnection(ActorSystem system, NodeConfig config, DataDirectory data, IActorRef coordinator, IActorRef authn, IActorRef ca, IActorRef tlog)
     {
@@ -44,10 +45,22 @@ public sealed class ClusterConnection : INodeAccess
 
     public RelyingParty RelyingParty { get; }
 
-    public static Task<ClusterConnection> ConnectAsync(NodeConfig config, DataDirectory data)
+    /// <summary>The cluster role a CLI client claims on its attested links (it is never a member).</summary>
+    public const string ClientRole = "client";
+
+    /// <summary>
+    /// Connects over the attested link transport: like a member, the client attests itself (its configured provider; the
+    /// shared simulated root in development) and presents that report, bound to its fresh TLS key, on every link.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(NodeConfig config, DataDirectory data)
     {
         var options = config.Cluster ?? throw new ConfigException("Cluster", "a cluster client needs the Cluster section's SeedNodes");
-        var transport = ClusterTransport.Create(options.Hostname, 0);
+        var clock = TimeProvider.System;
+        var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
+        var transport = ClusterTransport.ForNode(config, options, data, 0, [ClientRole], attestation, Environment.GetEnvironmentVariable, clock);
+        List<IDisposable> owned = [];
+        if (attestation.Provider is IDisposable provider) owned.Add(provider);
+        if (ClusterTransport.TlsOf(transport) is { } tls) owned.Add(tls);
         var hocon = ClusterAkkaConfig.Client(transport)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka {
@@ -67,7 +80,7 @@ public sealed class ClusterConnection : INodeAccess
             .ToImmutableHashSet();
         var cluster = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client");
         IActorRef Service(string name) => system.ActorOf(Props.Create(() => new Forwarder(cluster, "/user/" + name)), name);
-        return Task.FromResult(new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")));
+        return new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")) { _owned = owned };
     }
 
     public string BundleFile(SessionStatus status)
@@ -95,7 +108,11 @@ public sealed class ClusterConnection : INodeAccess
         return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity);
     }
 
-    public async ValueTask DisposeAsync() => await _system.Terminate();
+    public async ValueTask DisposeAsync()
+    {
+        await _system.Terminate();
+        foreach (var d in _owned) d.Dispose();
+    }
 
     /// <summary>Sends what it receives to the cluster's service at <paramref name="path"/>, keeping the original sender.</summary>
     private sealed class Forwarder : ReceiveActor

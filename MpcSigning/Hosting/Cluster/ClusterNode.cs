@@ -18,6 +18,7 @@ using MpcSigning.Signing.Threshold;
 using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog;
 using MpcSigning.TLog.Storage.Sqlite;
+using MpcSigning.Transport.Remote;
 
 namespace MpcSigning.Hosting.Cluster;
 
@@ -88,6 +89,7 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         bool Has(string role) => config.Roles.Contains(role);
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
+        if (attestation.Provider is IDisposable ownedProvider) owned.Add(ownedProvider);
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var timeout = config.Coordinator.ServiceTimeout;
         var journalPath = data.File(NodeAkkaConfig.JournalFileName);
@@ -110,7 +112,9 @@ public sealed class ClusterNode : IAsyncDisposable
             ownedAsync.Add(log);
         }
 
-        var transport = ClusterTransport.Create(options.Hostname, options.Port);
+        var transport = ClusterTransport.ForNode(config, options, data, options.Port, config.Roles, attestation,
+            Environment.GetEnvironmentVariable, clock);
+        if (ClusterTransport.TlsOf(transport) is { } tls) owned.Add(tls);
         var hocon = ClusterAkkaConfig.Member(options, config.Roles, transport).WithFallback(NodeAkkaConfig.Build(journalPath));
         var host = new HostBuilder()
             // SIGTERM/SIGINT belong to 'mpcsign node', which stops the member itself (not the console lifetime's race)
@@ -159,6 +163,9 @@ public sealed class ClusterNode : IAsyncDisposable
             await host.StartAsync();
             started = true;
             var system = host.Services.GetRequiredService<ActorSystem>();
+            // every audit event of a message from another node carries the digest of the attested link it came over
+            var links = AttestedLinks.Get(system);
+            LinkAttestation.Lookup = address => links.DigestOf(address) ?? "unattested";
             var node = new ClusterNode(host, system, config, owned, ownedAsync);
             global::Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() =>
             {

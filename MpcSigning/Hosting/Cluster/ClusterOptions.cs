@@ -19,6 +19,16 @@ public sealed record ClusterOptions(string Hostname, int Port, IReadOnlyList<(st
     /// <summary>Every member's actor system has this name: Akka.Cluster joins only systems of the same name.</summary>
     public const string SystemName = "mpcsign";
 
+    /// <summary>
+    /// Folder holding the development link TLS CA (its <c>link-ca</c> subfolder), shared by every local member and client
+    /// (MPCSIGN_LINK_CA_DIR, Cluster:LinkCaDir; a relative path is relative to the working directory, like --data-dir).
+    /// Null: the data directory. Used only when LINK_CA_TLS_CERT/LINK_CA_TLS_KEY are unset and simulated attestation is allowed.
+    /// </summary>
+    public string? LinkCaDir { get; init; }
+
+    /// <summary>How often each side re-attests a live link (MPCSIGN_LINK_REATTEST_SECONDS, Cluster:ReattestSeconds; default 600).</summary>
+    public TimeSpan ReattestInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The Cluster section, or null when the configuration has none (single-process node).</summary>
     public static ClusterOptions? Load(IConfiguration c, Func<string, string?> env)
     {
@@ -40,7 +50,27 @@ public sealed record ClusterOptions(string Hostname, int Port, IReadOnlyList<(st
         var stable = env("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS") is { Length: > 0 } e ? ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", e)
             : ("Cluster:StableAfterSeconds", section["StableAfterSeconds"]);
         var stableSeconds = stable.Item2 is null ? 20 : Whole(stable.Item1, stable.Item2, 1, 3600);
-        return new ClusterOptions(hostname, port, seeds, TimeSpan.FromSeconds(stableSeconds));
+        var caDir = env("MPCSIGN_LINK_CA_DIR") is { Length: > 0 } d ? ("MPCSIGN_LINK_CA_DIR", d) : ("Cluster:LinkCaDir", section["LinkCaDir"]);
+        var reattest = env("MPCSIGN_LINK_REATTEST_SECONDS") is { Length: > 0 } r ? ("MPCSIGN_LINK_REATTEST_SECONDS", r)
+            : ("Cluster:ReattestSeconds", section["ReattestSeconds"]);
+        return new ClusterOptions(hostname, port, seeds, TimeSpan.FromSeconds(stableSeconds))
+        {
+            LinkCaDir = string.IsNullOrWhiteSpace(caDir.Item2) ? null : FullPath(caDir.Item1, caDir.Item2),
+            ReattestInterval = TimeSpan.FromSeconds(reattest.Item2 is null ? 600 : Whole(reattest.Item1, reattest.Item2, 1, 24 * 3600)),
+        };
+    }
+
+    /// <summary>A folder setting, relative to the working directory.</summary>
+    internal static string FullPath(string setting, string raw)
+    {
+        try
+        {
+            return Path.GetFullPath(raw.Trim());
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ConfigException(setting, $"'{raw}' is not a valid folder path");
+        }
     }
 
     private static (string, int) Seed(string setting, string value)

@@ -6,12 +6,12 @@ namespace MpcSigning.Hosting.Cluster;
 /// The attestation digest of the link a message came over, for the audit trail: every service passes
 /// <see cref="Of"/>(Sender) to <see cref="Audit.Record"/>. A sender in this process came over no link
 /// (<see cref="Audit.LocalLink"/>); a remote sender came over the link to its node, whose digest <see cref="Lookup"/>
-/// gives. The plain TCP transport attests nothing, so today that is <see cref="Unattested"/>; the attested transport
-/// sets <see cref="Lookup"/> to its table of attested links (address to the digest of the peer's verified report).
+/// gives: a cluster member sets it at start to its attested links' table (<c>AttestedLinks.AuditDigestFor</c>: the SHA-256
+/// of the peer's last verified report, or "unattested" when no attested link to that address is up).
 /// </summary>
 public static class LinkAttestation
 {
-    /// <summary>Digest of a link whose peer proved nothing (plain TCP).</summary>
+    /// <summary>Digest before any transport set <see cref="Lookup"/> (a peer that proved nothing).</summary>
     public const string Unattested = "none";
 
     private static Func<Address, string> _lookup = _ => Unattested;

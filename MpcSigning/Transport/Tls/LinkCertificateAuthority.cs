@@ -156,7 +156,8 @@ public sealed class LinkCertificateAuthority : IDisposable
             RandomNumberGenerator.Fill(serial);
             serial[0] &= 0x7F; // a positive INTEGER (RFC 5280 4.1.2.2)
             using var issued = request.Create(_issuer, now.AddMinutes(-5), notAfter, serial);
-            return new LinkTlsIdentity(issued.CopyWithPrivateKey(key), Certificate);
+            // its own copy of the CA certificate: the identity outlives this CA object (disposed once it has issued)
+            return new LinkTlsIdentity(issued.CopyWithPrivateKey(key), X509CertificateLoader.LoadCertificate(Certificate.RawData));
         }
         finally
         {
