@@ -35,7 +35,9 @@ public static partial class TLogCommands
             var (data, held) = CliApp.OpenLocked(pr, dataDirOption, Console.Error);
             using (held)
             {
-                var log = SqliteTransparencyLog.Open(data);
+                var config = NodeConfig.Load(pr.GetValue(CliApp.ConfigFile), Environment.GetEnvironmentVariable);
+                var keyFile = new TLogOptions().KeyFileName;
+                var log = SqliteTransparencyLog.Open(data, new TLogOptions { Sealer = NodeSealing.ForLogReaderAsync(config, data, keyFile).GetAwaiter().GetResult() });
                 try { return body(log).GetAwaiter().GetResult(); }
                 finally { log.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
             }
@@ -49,13 +51,13 @@ public static partial class TLogCommands
         }
         catch (Exception e) when (e is TLogException or IOException or Interop.SodiumUnavailableException or JsonException
                                       or FormatException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException
-                                      or ConfigException)
+                                      or ConfigException or Attestation.AttestationException)
         {
             var code = e is TLogException t ? "tlog." + t.Code : e is ConfigException ? "tlog.config" : "tlog.error";
             Console.Error.WriteLine($"error ({code}): {e.Message}");
             return e switch
             {
-                TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } or ConfigException => 2,
+                TLogException { Code: TLogErrorCode.InvalidArgument or TLogErrorCode.NotFound } or ConfigException or Attestation.AttestationException => 2,
                 Interop.SodiumUnavailableException => CliErrors.MissingLibrary,
                 _ => 1,
             };

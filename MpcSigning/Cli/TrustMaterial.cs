@@ -65,9 +65,21 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
     {
         var caPath = Path.Combine(directory, FileCertificateAuthority.CertificateFileName);
         var keyPath = Path.Combine(directory, new TLogOptions().KeyFileName);
-        if (!File.Exists(caPath) || !File.Exists(keyPath)) return null;
-        using var key = LogKey.LoadOrCreate(keyPath); // exists: only loaded, for its public half
-        return new TrustMaterial(CaFromFile(caPath, "the node's CA certificate"), key.PublicKey, config.LogKeyName);
+        var sealedKeyPath = LogKey.SealedPathOf(keyPath);
+        if (!File.Exists(caPath) || (!File.Exists(keyPath) && !File.Exists(sealedKeyPath))) return null;
+        byte[] logPublicKey;
+        if (File.Exists(sealedKeyPath))
+        {
+            // the sealed file's header carries the public key: no unsealing (and no sealing key) needed to read it
+            logPublicKey = Sealing.KeySealer.PublicDataOf(Sealing.SealedKeyStore.ReadAll(sealedKeyPath), sealedKeyPath);
+            if (logPublicKey.Length != 32) throw new CliException($"the sealed log key '{sealedKeyPath}' names no Ed25519 public key; restore it from backup");
+        }
+        else
+        {
+            using var key = LogKey.LoadOrCreate(keyPath); // exists: only loaded, for its public half
+            logPublicKey = key.PublicKey;
+        }
+        return new TrustMaterial(CaFromFile(caPath, "the node's CA certificate"), logPublicKey, config.LogKeyName);
     }
 
     /// <summary>CA certificates from a PEM file (--ca, or a node's ca.pem).</summary>

@@ -71,6 +71,7 @@ internal static class VerifyCommand
         await using var log = SqliteTransparencyLog.Open(data, new TLogOptions
         {
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+            Sealer = await NodeSealing.ForLogReaderAsync(config, data, new TLogOptions().KeyFileName),
         });
         var found = await log.FindByArtifactDigestAsync(Convert.ToHexStringLower(sha));
         if (found.Count == 0)

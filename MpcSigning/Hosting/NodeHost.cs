@@ -109,10 +109,11 @@ public sealed class NodeHost : INodeAccess
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));
         var journal = SqliteDatabase.Open(data.File(NodeAkkaConfig.JournalFileName)); // WAL mode before the journal's first connection
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
-        var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+        var sealer = NodeSealing.For(config, data, attestation);
+        var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
         var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
         {
-            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
         }, clock);
         var registry = new SqliteParticipantRegistry(db, clock);
         var timeout = config.Coordinator.ServiceTimeout;

@@ -90,6 +90,7 @@ public sealed class ClusterNode : IAsyncDisposable
         bool Has(string role) => config.Roles.Contains(role);
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         if (attestation.Provider is IDisposable ownedProvider) owned.Add(ownedProvider);
+        var sealer = NodeSealing.For(config, data, attestation);
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var timeout = config.Coordinator.ServiceTimeout;
         var journalPath = data.File(NodeAkkaConfig.JournalFileName);
@@ -99,7 +100,7 @@ public sealed class ClusterNode : IAsyncDisposable
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
-            ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+            ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
             owned.Add(ca);
         }
         SqliteTransparencyLog? log = null;
@@ -107,7 +108,7 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             log = SqliteTransparencyLog.Open(data, db!, new TLogOptions
             {
-                Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+                Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
             }, clock);
             ownedAsync.Add(log);
         }
