@@ -51,8 +51,14 @@ internal static class VerifyCommand
         return cmd;
     }
 
-    internal static VerifierTrust Trust(TrustMaterial t, NodeConfig config) => new(t.CaCertificates, t.LogPublicKey, t.LogKeyName,
-        new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), config.Coordinator.Policy, config.TeePolicyHash);
+    /// <param name="pinnedSignerKeys">The signer identity keys to pin (the trust policy's); null or empty: the ones the
+    /// trust material publishes ('mpcsign trust-root', or the local node's).</param>
+    internal static VerifierTrust Trust(TrustMaterial t, NodeConfig config, IReadOnlyList<byte[]>? pinnedSignerKeys = null) =>
+        new(t.CaCertificates, t.LogPublicKey, t.LogKeyName,
+            new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), config.Coordinator.Policy, config.TeePolicyHash)
+        {
+            PinnedSignerKeys = pinnedSignerKeys is { Count: > 0 } ? pinnedSignerKeys : t.Signers.Select(s => s.IdentityPublicKey.ToByteArray()).ToArray(),
+        };
 
     private static string NoTrust(string dataDir, bool caGiven) =>
         $"nothing to verify against: no --trust-root, and {dataDir} holds no node{(caGiven ? " (--ca alone is not enough: the log's key is needed too)" : "")}; " +

@@ -8,6 +8,7 @@ using MpcSigning.AuthN.Registry.Sqlite;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Ca;
 using MpcSigning.Ca.File;
+using MpcSigning.Signing.Identity;
 using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
@@ -73,6 +74,9 @@ public sealed class NodeHost : INodeAccess
 
     public ITransparencyLog TransparencyLog => _log;
 
+    /// <summary>The attested identities of this node's signers (PinnedSigner records for the trust policy: <c>Record</c>).</summary>
+    public IReadOnlyList<SignerIdentity> SignerIdentities { get; private set; } = [];
+
     public string BundleDirectory => Data.File("bundles");
 
     public string BundleFile(Proto.Coordinator.SessionStatus status) => BundlePath(status.SessionId.ToByteArray());
@@ -111,6 +115,10 @@ public sealed class NodeHost : INodeAccess
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var sealer = NodeSealing.For(config, data, attestation);
         var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
+        // one attested identity per signer of this node; each signs its verifying share at the end of every DKG
+        var identities = new List<SignerIdentity>();
+        for (var i = 1; i <= config.Signers; i++)
+            identities.Add(await SignerIdentity.OpenAsync(data, $"{config.NodeName}/signer-{i}", sealer, attestation.Provider, CancellationToken.None));
         var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
         {
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
@@ -136,7 +144,7 @@ public sealed class NodeHost : INodeAccess
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
                         var signers = Enumerable.Range(1, config.Signers)
-                            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
+                            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
                             measurement, data.File("bundles"), timeout);
                         var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
@@ -157,6 +165,7 @@ public sealed class NodeHost : INodeAccess
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
             await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
+            node.SignerIdentities = identities;
             node._dataLock = dataLock.Keep();
             return node;
         }
@@ -166,6 +175,7 @@ public sealed class NodeHost : INodeAccess
             host.Dispose();
             await log.DisposeAsync();
             ca.Dispose();
+            foreach (var identity in identities) identity.Dispose();
             throw;
         }
     }
@@ -198,6 +208,7 @@ public sealed class NodeHost : INodeAccess
         }
         finally
         {
+            foreach (var identity in SignerIdentities) identity.Dispose();
             _dataLock?.Dispose();
         }
     }

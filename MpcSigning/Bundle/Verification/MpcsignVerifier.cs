@@ -24,7 +24,12 @@ public sealed record VerifierTrust(
     string? LogKeyName,
     RelyingParty RelyingParty,
     QuorumPolicy MinimumPolicy,
-    string? TeePolicyHash);
+    string? TeePolicyHash)
+{
+    /// <summary>The identity keys of the pinned FROST signers (the trust policy's PinnedSigner keys, else trust-root's):
+    /// every verifying share used must be signed by a distinct one of them (<see cref="SignerIdentityCheck"/>).</summary>
+    public IReadOnlyList<byte[]> PinnedSignerKeys { get; init; } = [];
+}
 
 /// <summary>The verdict: Ok, or the first check that failed, named in one line.</summary>
 public sealed record VerifyResult(bool Ok, string Check, string Message)
@@ -78,7 +83,7 @@ public static class MpcsignVerifier
         if (signed.RequiredEngineers != section.Policy.RequiredEngineers || signed.RequiredStewards != section.Policy.RequiredStewards)
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
-        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info) ?? CheckMeasurement(section, info, trust)
+        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info, trust.PinnedSignerKeys) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals, " +
                 $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");
     }
@@ -109,9 +114,9 @@ public static class MpcsignVerifier
         return null;
     }
 
-    /// <summary>The certificate's key is the FROST group key that the recorded verifying shares interpolate to, and t
-    /// distinct known signers made the signature.</summary>
-    private static VerifyResult? CheckThreshold(MpcsignSection s, SessionCertificateInfo info)
+    /// <summary>The certificate's key is the FROST group key that the recorded verifying shares interpolate to, t
+    /// distinct known signers made the signature, and the shares they used are signed by distinct pinned signer identities.</summary>
+    private static VerifyResult? CheckThreshold(MpcsignSection s, SessionCertificateInfo info, IReadOnlyList<byte[]> pinnedSignerKeys)
     {
         if (s.FrostJson is null) return VerifyResult.Fail("threshold", "the bundle has no FROST threshold evidence (mpcsign.frost)");
         ThresholdEvidence evidence;
@@ -124,7 +129,10 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("threshold", "mpcsign.frost is malformed: " + e.Message);
         }
         var verdict = ThresholdEvidenceVerifier.Verify(evidence, info.Ed25519PublicKey);
-        return verdict.IsValid ? null : VerifyResult.Fail("threshold", verdict.Message);
+        if (!verdict.IsValid) return VerifyResult.Fail("threshold", verdict.Message);
+        // the one place the shares are tied to the pinned signer identities
+        var unbound = SignerIdentityCheck.Check(s.SessionId, evidence, pinnedSignerKeys);
+        return unbound is null ? null : VerifyResult.Fail("signers", unbound);
     }
 
     private static VerifyResult? CheckMeasurement(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)

@@ -10,6 +10,7 @@ using MpcSigning.AuthN.Registry.Sqlite;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Ca;
 using MpcSigning.Ca.File;
+using MpcSigning.Signing.Identity;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
@@ -91,6 +92,13 @@ public sealed class ClusterNode : IAsyncDisposable
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         if (attestation.Provider is IDisposable ownedProvider) owned.Add(ownedProvider);
         var sealer = NodeSealing.For(config, data, attestation);
+        // a signer member's attested identity: it signs its verifying share at the end of every DKG
+        SignerIdentity? identity = null;
+        if (Has("signer"))
+        {
+            identity = await SignerIdentity.OpenAsync(data, config.NodeName, sealer, attestation.Provider, CancellationToken.None);
+            owned.Add(identity);
+        }
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var timeout = config.Coordinator.ServiceTimeout;
         var journalPath = data.File(NodeAkkaConfig.JournalFileName);
@@ -140,7 +148,9 @@ public sealed class ClusterNode : IAsyncDisposable
                         if (Has("signer"))
                         {
                             var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy);
-                            system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), ClusterSigners.ActorName);
+                            var signerActor = system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identity!)), ClusterSigners.ActorName);
+                            // clients ask every signer for its identity record ('mpcsign trust-root')
+                            ClusterClientReceptionist.Get(system).RegisterService(signerActor);
                         }
                         if (Has("coordinator"))
                         {
