@@ -7,6 +7,9 @@ using MpcSigning.Proto.Signing;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Frost;
 using MpcSigning.Signing.Threshold;
+using MpcSigning.Signing.Identity;
+using MpcSigning.Hosting;
+using MpcSigning.Tests.Transport.Support;
 
 namespace MpcSigning.Tests.Signing.Threshold;
 
@@ -25,8 +28,34 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
         public Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct) => Task.FromResult(why);
     }
 
-    private IActorRef[] Signers(string? verdict = null) => Enumerable.Range(1, 3)
-        .Select(i => Sys.ActorOf(Props.Create(() => new FrostSignerActor(new FixedVerdict(verdict))), "signer-" + i)).ToArray();
+    private readonly List<IDisposable> _owned = new();
+
+    [TearDown]
+    public void DisposeIdentities()
+    {
+        foreach (var d in _owned) d.Dispose();
+    }
+
+    /// <summary>Three attested signer identities (plain seed files in a temporary directory, simulated reports).</summary>
+    private SignerIdentity[] Identities()
+    {
+        var dir = new MpcSigning.Tests.AuthN.TempDir();
+        var provider = LinkWorld.NewProvider();
+        _owned.Add(dir);
+        _owned.Add(provider);
+        var identities = Enumerable.Range(1, 3)
+            .Select(i => SignerIdentity.OpenAsync(DataDirectory.Open(dir.Path), "signer-" + i, null, provider, CancellationToken.None).GetAwaiter().GetResult())
+            .ToArray();
+        _owned.InsertRange(0, identities);
+        return identities;
+    }
+
+    private IActorRef[] Signers(string? verdict = null)
+    {
+        var identities = Identities();
+        return Enumerable.Range(1, 3)
+            .Select(i => Sys.ActorOf(Props.Create(() => new FrostSignerActor(new FixedVerdict(verdict), identities[i - 1])), "signer-" + i)).ToArray();
+    }
 
     private static QuorumEvidence Evidence(ByteString session) => new() { SessionId = session, ArtifactDigest = ByteString.CopyFrom(new byte[32]) };
 
@@ -67,6 +96,24 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
 
         var signature = FrostAggregator.Aggregate(package, shares, done[0].PublicKeys);
         Assert.That(Ed25519.Verify(done[0].PublicKeys.GroupPublicKey.Span, message, signature), Is.True);
+    }
+
+    [Test]
+    public void Signers_DkgCompleted_EachSignsItsVerifyingShareWithItsOwnIdentity()
+    {
+        var signers = Signers();
+        var session = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        var done = RunDkg(signers, session);
+        Assert.That(done.Select(d => d.Endorsement.IdentityPublicKey).Distinct().Count(), Is.EqualTo(3), "three distinct identities");
+        foreach (var d in done)
+        {
+            var keys = d.PublicKeys;
+            var message = SignerIdentity.EndorsedMessage(session.Span, keys.GroupPublicKey.Span, d.Identifier, keys.VerifyingShares[d.Identifier].Span, 2, 3);
+            Assert.That(d.Endorsement.Identifier, Is.EqualTo(d.Identifier));
+            Assert.That(Ed25519.Verify(d.Endorsement.IdentityPublicKey.Span, message, d.Endorsement.Signature.Span), Is.True);
+            var other = SignerIdentity.EndorsedMessage(Guid.NewGuid().ToByteArray(), keys.GroupPublicKey.Span, d.Identifier, keys.VerifyingShares[d.Identifier].Span, 2, 3);
+            Assert.That(Ed25519.Verify(d.Endorsement.IdentityPublicKey.Span, other, d.Endorsement.Signature.Span), Is.False, "bound to the session");
+        }
     }
 
     [Test]
