@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Google.Protobuf;
 using MpcSigning.Ca;
 using MpcSigning.Ca.File;
 using MpcSigning.Hosting;
