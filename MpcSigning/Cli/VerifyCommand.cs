@@ -3,6 +3,7 @@ using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Bundle.Verification;
 using MpcSigning.Hosting;
 using MpcSigning.TLog;
+using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog.Storage.Sqlite;
 
 namespace MpcSigning.Cli;
@@ -74,12 +75,10 @@ internal static class VerifyCommand
         if (!File.Exists(data.File(NodeHost.DatabaseFileName)))
             throw new CliException($"{dataDir} holds no node's log; give --bundle FILE", CliErrors.BadConfiguration);
         using var held = await data.LockAsync(DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable), ctx.Error);
-        await using var log = SqliteTransparencyLog.Open(data, new TLogOptions
-        {
-            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
-            Sealer = await NodeSealing.ForLogReaderAsync(config, data, new TLogOptions().KeyFileName),
-        });
-        var found = await log.FindByArtifactDigestAsync(Convert.ToHexStringLower(sha));
+        // the log's entries only: no log key is opened (it may be sealed to the node's enclave), no attestation is made
+        using var store = new SqliteLogStore(SqliteDatabase.Open(data.File(NodeHost.DatabaseFileName)));
+        store.Initialize();
+        var found = store.FindByArtifactDigest(Convert.ToHexStringLower(sha));
         if (found.Count == 0)
             throw new CliException($"the log in {dataDir} has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed on this node?");
         var newest = found[^1];

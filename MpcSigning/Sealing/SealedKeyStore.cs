@@ -46,8 +46,10 @@ public static class SealedKeyStore
             }
             else return null;
         }
+        // the plain file goes only once the sealed one is known to open: a failure here loses nothing
+        var opened = sealer.Unseal(ReadAll(sealedPath), purpose, sealedPath);
         if (plainPath is not null && File.Exists(plainPath)) Shred(plainPath);
-        return sealer.Unseal(ReadAll(sealedPath), purpose, sealedPath);
+        return opened;
     }
 
     private static void Write(KeySealer sealer, string purpose, string path, SecretBytes secret, Func<SecretBytes, byte[]>? publicData)
