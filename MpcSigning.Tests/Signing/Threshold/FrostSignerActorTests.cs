@@ -29,6 +29,7 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
     }
 
     private readonly List<IDisposable> _owned = new();
+    private byte[][] _pinned = [];
 
     [TearDown]
     public void DisposeIdentities()
@@ -47,6 +48,7 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
             .Select(i => SignerIdentity.OpenAsync(DataDirectory.Open(dir.Path), "signer-" + i, null, provider, CancellationToken.None).GetAwaiter().GetResult())
             .ToArray();
         _owned.InsertRange(0, identities);
+        _pinned = identities.Select(i => i.PublicKey).ToArray();
         return identities;
     }
 
@@ -148,5 +150,51 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
         Watch(signer);
         Sys.Stop(signer);
         ExpectTerminated(signer, Wait);
+    }
+
+    /// <summary>Stands in front of a real signer and flips a byte of the identity signature in its DKG result.</summary>
+    private sealed class ForgingProxy : ReceiveActor
+    {
+        public ForgingProxy(IActorRef signer)
+        {
+            IActorRef? coordinator = null;
+            Receive<FrostDkgBegin>(m =>
+            {
+                coordinator = Sender;
+                signer.Tell(m, Self);
+            });
+            Receive<FrostDkgCompleted>(m =>
+            {
+                var forged = m.Clone();
+                var sig = forged.Endorsement.Signature.ToByteArray();
+                sig[0] ^= 0x01;
+                forged.Endorsement.Signature = ByteString.CopyFrom(sig);
+                coordinator!.Tell(forged);
+            });
+            ReceiveAny(m => signer.Forward(m));
+        }
+    }
+
+    [Test]
+    public void SessionSigning_ASignerWhoseIdentitySignatureDoesNotVerify_FailsTheKeyGeneration()
+    {
+        var signers = Signers();
+        signers[1] = Sys.ActorOf(Props.Create(() => new ForgingProxy(signers[1])), "forging-proxy");
+        var signing = new FrostSessionSigning(signers, 2, Wait);
+        var e = Assert.ThrowsAsync<InvalidOperationException>(() => signing.CreateKeyAsync(Evidence(ByteString.CopyFrom(Guid.NewGuid().ToByteArray())), CancellationToken.None));
+        Assert.That(e!.Message, Does.Contain("signer 2 did not sign its verifying share with its identity key"));
+    }
+
+    [Test]
+    public async Task SessionSigning_HonestSigners_PutEveryIdentitySignatureIntoTheEvidence()
+    {
+        var signing = new FrostSessionSigning(Signers(), 2, Wait);
+        var session = Guid.NewGuid().ToByteArray();
+        await signing.CreateKeyAsync(Evidence(ByteString.CopyFrom(session)), CancellationToken.None);
+        var signed = await signing.SignAsync(session, "payload"u8.ToArray(), CancellationToken.None);
+        var evidence = MpcSigning.Signing.Frost.ThresholdEvidenceJson.Read(signed.ThresholdEvidenceJson);
+        Assert.That(evidence.Endorsements.Select(x => x.Identifier), Is.EqualTo(new uint[] { 1, 2, 3 }));
+        Assert.That(MpcSigning.Bundle.Verification.SignerIdentityCheck.Check(session, evidence, _pinned), Is.Null);
+        signing.Destroy(session);
     }
 }
