@@ -8,8 +8,10 @@ namespace MpcSigning.Signing.Frost;
 
 /// <summary>
 /// The bundle's "frost" section: {"ciphersuite": "FROST-ED25519-SHA512-v1", "t": 2, "n": 3,
-/// "groupPublicKey": HEX, "verifyingShares": {"1": HEX, ...}, "signers": [1, 2]}, identifiers as integers
-/// (object keys in decimal), points as lowercase 32-byte hex.
+/// "groupPublicKey": HEX, "verifyingShares": {"1": HEX, ...}, "signers": [1, 2], "endorsements": [{"identifier": 1,
+/// "identityPublicKey": HEX, "signature": HEX, "attestationReport": B64}, ...]}, identifiers as integers (object keys in
+/// decimal), points as lowercase 32-byte hex. "endorsements" (each signer's identity signature over its share,
+/// identity.proto) is optional to read; verify refuses evidence without them (Bundle/Verification/SignerIdentityCheck).
 /// </summary>
 public static class ThresholdEvidenceJson
 {
