@@ -99,8 +99,17 @@ public sealed class GrpcNodeAccess : INodeAccess
     {
         var options = NodeAttestation.Options(config);
         if (!options.AllowSimulated) return options.Policy;
-        using var simulated = SimulatedProvider.Open(config.SimulatedRootDir ?? data.Path);
-        return options.Policy with { TrustedSimulatedArkFingerprint = simulated.ArkFingerprint };
+        // Only read: a client never creates a simulated root, it trusts the node's (development only).
+        var root = config.SimulatedRootDir ?? data.Path;
+        var ark = Path.Combine(root, SimulatedProvider.StoreFolder, "ark.der");
+        if (!File.Exists(ark))
+        {
+            Serilog.Log.Information("no simulated SEV-SNP root in {Root}: only reports signed by AMD's roots are trusted", root);
+            return options.Policy;
+        }
+        var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(ark)));
+        Serilog.Log.Information("trusting the SIMULATED SEV-SNP root {Fingerprint} in {Root} (development only)", fingerprint, root);
+        return options.Policy with { TrustedSimulatedArkFingerprint = fingerprint };
     }
 
     private static async Task<string> AttestAsync(GrpcChannel channel, GrpcNodeClient client, NodeConfig config, DataDirectory data, ServerCheck tls)
