@@ -131,8 +131,10 @@ public sealed class GrpcNodeClient : NodeClient
         var all = new List<Exception>();
         for (var x = e; x is not null; x = x.InnerException) all.Add(x);
         var text = OneLine(all[^1].Message);
-        return all.Any(x => x is AuthenticationException) || text.Contains("SSL", StringComparison.OrdinalIgnoreCase)
-            || all.Any(x => x is IOException)
+        // Under TLS 1.3 a server that refuses the client's certificate says so after the client's side of the handshake
+        // is done: the client sees the TLS or the HTTP/2 handshake cut off.
+        return all.Any(x => x is AuthenticationException or IOException)
+            || new[] { "SSL", "TLS", "handshake" }.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase))
             ? $"the TLS connection failed ({text}); the node requires a client certificate from its CA ({GrpcNodeAccess.CertVariable}, {GrpcNodeAccess.KeyVariable})"
             : text;
     }
