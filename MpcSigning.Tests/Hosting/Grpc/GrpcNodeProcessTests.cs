@@ -124,6 +124,18 @@ public class GrpcNodeProcessTests
         var verified = await Cli("verifier", "verify", "--artifact-digest", digest);
         Assert.That(verified.ExitCode, Is.Zero, verified.Err);
         Assert.That(verified.Out, Does.StartWith("verified: signed by session " + session));
+
+        // The log, as a monitor reads it, over the same edge.
+        var entry = await Cli("monitor", "tlog", "get", "--artifact-digest", digest);
+        Assert.That(entry.ExitCode, Is.Zero, entry.Err);
+        Assert.That(entry.Out, Does.Contain("session " + session).And.Contain("digest " + digest));
+        var index = entry.Out.Split(' ')[1];
+        var proof = await Cli("monitor", "tlog", "prove", "--index", index, "--json");
+        Assert.That(proof.ExitCode, Is.Zero, proof.Err);
+        Assert.That(proof.Out, Does.Contain("\"rootHash\""));
+        var trustRoot = await Cli("monitor", "trust-root");
+        Assert.That(trustRoot.ExitCode, Is.Zero, trustRoot.Err);
+        Assert.That(trustRoot.Out, Does.Contain("application/vnd.dev.sigstore.trustedroot"));
     }
 
     [Test]

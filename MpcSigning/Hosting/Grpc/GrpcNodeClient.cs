@@ -74,6 +74,14 @@ public sealed class GrpcNodeClient : NodeClient
 
     public async Task<string> CheckpointAsync() => (await Call(o => _tlog.GetCheckpointAsync(new GetCheckpoint(), o), _timeout)).SignedNote;
 
+    public Task<LogTrustMaterial> LogIdentityAsync() => Call(o => _tlog.GetLogIdentityAsync(new GetTrustMaterial { RequestId = NewId() }, o), _timeout);
+
+    public Task<InclusionProofReply> InclusionProofAsync(long index, long treeSize) =>
+        Call(o => _tlog.GetInclusionProofAsync(new GetInclusionProof { LogIndex = index, TreeSize = treeSize }, o), _timeout);
+
+    public Task<ConsistencyProofReply> ConsistencyProofAsync(long fromSize, long toSize) =>
+        Call(o => _tlog.GetConsistencyProofAsync(new GetConsistencyProof { FromSize = fromSize, ToSize = toSize }, o), _timeout);
+
     public Task<FoundLogEntry> EntryAsync(long index) => Call(o => _tlog.GetEntryByIndexAsync(new GetEntryByIndex { LogIndex = index }, o), _timeout);
 
     /// <summary>The session's status now and at each change until it is final; <paramref name="onChange"/> sees each.</summary>

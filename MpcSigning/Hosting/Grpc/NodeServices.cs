@@ -138,7 +138,17 @@ public sealed class TLogService(NodeHost node) : Proto.TLog.TLog.TLogBase
         {
             LogIndex = e.LogIndex, IntegratedTime = e.IntegratedTime, SessionId = e.SessionId,
             Attachment = ByteString.CopyFrom(e.Attachment), CanonicalBody = ByteString.CopyFrom(e.CanonicalBody),
+            ArtifactDigestHex = e.ArtifactDigestHex,
         };
+    }
+
+    public override Task<LogTrustMaterial> GetLogIdentity(GetTrustMaterial request, ServerCallContext context)
+    {
+        var id = node.TransparencyLog.Identity;
+        return Task.FromResult(new LogTrustMaterial
+        {
+            RequestId = request.RequestId, Origin = id.Origin, KeyName = id.KeyName, BaseUrl = id.BaseUrl, PublicKey = ByteString.CopyFrom(id.PublicKey),
+        });
     }
 
     public override async Task<InclusionProofReply> GetInclusionProof(GetInclusionProof request, ServerCallContext context)
