@@ -164,6 +164,15 @@ public class GrpcEdgeTests
         Assert.That(seen[0].Phase, Is.EqualTo(SessionPhase.AwaitingApprovals));
     }
 
+    [Test]
+    public void A_port_in_use_is_refused_naming_the_setting()
+    {
+        var taken = new Uri(_server.Url).Port;
+        var e = Assert.ThrowsAsync<ConfigException>(() => GrpcServer.StartAsync(_node.Host, new GrpcOptions(IPAddress.Loopback, taken, null, null, null),
+            spki => new ProviderEvidenceSource(_provider, spki), null));
+        Assert.That(e!.Message, Does.StartWith($"MPCSIGN_GRPC_LISTEN: cannot listen on 127.0.0.1:{taken}"));
+    }
+
     /// <summary>A channel with the development client certificate that skips attestation (to test the edge itself).</summary>
     private GrpcChannel RawChannel()
     {
