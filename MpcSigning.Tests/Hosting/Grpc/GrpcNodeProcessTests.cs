@@ -154,6 +154,16 @@ public class GrpcNodeProcessTests
     }
 
     [Test]
+    public async Task A_node_whose_certificate_is_not_from_the_clients_CA_is_not_trusted()
+    {
+        var other = _dir.File("other-ca");
+        if (!Directory.Exists(other)) GrpcTls.CreateSet(other, "another CA");
+        var r = await Cli("wary", [(GrpcNodeAccess.CaVariable, Path.Combine(other, GrpcTls.CaCertFile))], "status", "--session", new string('0', 32));
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.Err);
+        Assert.That(OneLine(r.Err), Does.StartWith($"mpcsign: the node at {_url} is not trusted: certificate 'CN=mpcsign node").And.Contain("does not chain"));
+    }
+
+    [Test]
     public async Task A_client_without_a_certificate_is_refused_at_the_handshake_and_logged()
     {
         // The CLI never dials without one: it names what is missing.
