@@ -15,7 +15,7 @@ namespace MpcSigning.Benchmarks;
 /// median is a session's p50, with 8 sessions/s = 1 / mean), and one GetStatus round trip.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 1, iterationCount: 6)]
+[SimpleJob(warmupCount: 1, iterationCount: 6)] // run with --inProcess: building the boilerplate times out on a busy machine
 public class GrpcEdgeBenchmarks
 {
     private const int SessionsPerInvoke = 16;
@@ -24,6 +24,7 @@ public class GrpcEdgeBenchmarks
     private GrpcServer _server = null!;
     private GrpcNodeAccess _access = null!;
     private byte[] _session = null!;
+    private string _clientDir = null!;
 
     [Params(1, 8)]
     public int InFlight { get; set; }
@@ -43,8 +44,8 @@ public class GrpcEdgeBenchmarks
             (GrpcNodeAccess.CertVariable, Path.Combine(dev, GrpcTls.ClientCertFile)),
             (GrpcNodeAccess.KeyVariable, Path.Combine(dev, GrpcTls.ClientKeyFile)),
         ];
-        var client = Directory.CreateTempSubdirectory("mpcsign-bench-client-").FullName;
-        _access = GrpcNodeAccess.ConnectAsync(_server.Url, _bench.Config with { SimulatedRootDir = _bench.Dir }, DataDirectory.Open(client),
+        _clientDir = Directory.CreateTempSubdirectory("mpcsign-bench-client-").FullName;
+        _access = GrpcNodeAccess.ConnectAsync(_server.Url, _bench.Config with { SimulatedRootDir = _bench.Dir }, DataDirectory.Open(_clientDir),
             n => env.FirstOrDefault(e => e.Item1 == n).Item2).GetAwaiter().GetResult();
         _session = _access.Client.RequestSigningAsync(new byte[32], "artifact", "bench").GetAwaiter().GetResult().SessionId.ToByteArray();
     }
@@ -82,5 +83,6 @@ public class GrpcEdgeBenchmarks
         _access.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _bench.Stop();
+        Directory.Delete(_clientDir, recursive: true);
     }
 }
