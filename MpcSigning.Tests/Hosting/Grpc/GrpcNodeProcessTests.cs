@@ -213,5 +213,6 @@ public class GrpcNodeProcessTests
     {
         for (var i = 0; i < 100 && !NodeLog.Contains(text); i++) await Task.Delay(100);
         Assert.That(NodeLog, Does.Contain("refused the TLS handshake").And.Contain(text));
+        Assert.That(NodeLog, Does.Contain("audit grpc tls-handshake by"), "the refusal is in the audit trail too");
     }
 }

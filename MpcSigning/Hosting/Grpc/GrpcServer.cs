@@ -108,7 +108,12 @@ public sealed class GrpcServer : IAsyncDisposable
                             RemoteCertificateValidationCallback = (_, cert, _, _) =>
                             {
                                 var problem = GrpcTls.ChainProblem(cert, clientCa, GrpcTls.ClientUsage);
-                                if (problem is not null) Log.Warning("gRPC: refused the TLS handshake of {Remote}: {Problem}", remote, problem);
+                                if (problem is not null)
+                                {
+                                    Log.Warning("gRPC: refused the TLS handshake of {Remote}: {Problem}", remote, problem);
+                                    Audit.Record("grpc", cert?.Subject ?? "unauthenticated " + remote, "tls-handshake", null, "refused: " + problem,
+                                        ConnectionAttestations.Unattested);
+                                }
                                 return problem is null;
                             },
                         });
