@@ -46,6 +46,12 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
     public static TrustMaterial FromTrustedRoot(string path)
     {
         var bytes = Inputs.ReadFile(path, "--trust-root");
+        return FromTrustedRootJson(bytes, path);
+    }
+
+    /// <summary>Reads TrustedRoot JSON (a file's, or a node's over gRPC); <paramref name="path"/> names it in errors.</summary>
+    public static TrustMaterial FromTrustedRootJson(byte[] bytes, string path)
+    {
         try
         {
             using var doc = JsonDocument.Parse(bytes);

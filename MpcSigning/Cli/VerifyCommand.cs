@@ -36,6 +36,8 @@ internal static class VerifyCommand
             var dataDir = Path.GetFullPath(string.IsNullOrWhiteSpace(ctx.DataDir) ? DataDirectory.DefaultPath : ctx.DataDir);
             var node = Directory.Exists(dataDir) ? dataDir : null;
             var given = p.GetValue(bundle) is { } bundlePath ? Inputs.ReadFile(bundlePath, "--bundle") : null;
+            if (ctx.Node is { } url && (given is null || p.GetValue(trustRoot) is null))
+                return await VerifyWithNodeAsync(url, given, sha, p.GetValue(trustRoot), p.GetValue(ca), config, ctx);
             var trust = p.GetValue(trustRoot) is { } rootPath ? TrustMaterial.FromTrustedRoot(rootPath)
                 : (node is null ? null : TrustMaterial.FromDataDirectory(node, config))
                   ?? throw new CliException(NoTrust(dataDir, p.GetValue(ca) is not null), CliErrors.BadConfiguration);
@@ -50,6 +52,35 @@ internal static class VerifyCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// With --node: the bundle (unless --bundle) is the newest logged session's for the digest, and the trust (unless
+    /// --trust-root) the node's TrustedRoot, both fetched over gRPC from the attested node; the checks run here.
+    /// </summary>
+    private static async Task<int> VerifyWithNodeAsync(string url, byte[]? given, byte[] sha, string? trustRootPath, string? caPath,
+        NodeConfig config, CliContext ctx)
+    {
+        await using var node = await Hosting.Grpc.GrpcNodeAccess.ConnectAsync(url, config, DataDirectory.Open(ctx.DataDir), Environment.GetEnvironmentVariable);
+        var trust = trustRootPath is not null ? TrustMaterial.FromTrustedRoot(trustRootPath)
+            : TrustMaterial.FromTrustedRootJson(await node.TrustedRootJsonAsync(), $"the TrustedRoot of {node.Url}");
+        if (caPath is not null) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
+        var json = given;
+        if (json is null)
+        {
+            var found = await node.Client.FindLogEntriesAsync(sha);
+            if (found.Entries.Count == 0)
+                throw new CliException($"the log of {node.Url} has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed there?");
+            var newest = found.Entries[^1];
+            var status = await node.Client.StatusAsync(Inputs.SessionId(newest.SessionId));
+            if (status.BundleJson.IsEmpty)
+                throw new CliException($"log entry {newest.LogIndex} belongs to session {newest.SessionId}, whose bundle the node does not have");
+            json = status.BundleJson.ToByteArray();
+        }
+        var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config));
+        if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
+        ctx.Out.WriteLine("verified: " + result.Message);
+        return 0;
     }
 
     /// <param name="pinnedSignerKeys">The signer identity keys to pin (the trust policy's); null or empty: the ones the
