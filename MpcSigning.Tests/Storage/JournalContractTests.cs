@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
+using MpcSigning.Coordinator;
+using MpcSigning.Proto.Coordinator;
 
 namespace MpcSigning.Tests.Storage;
 
@@ -49,7 +51,7 @@ public class JournalContractTests(string kind)
         var second = NewSystem();
         for (var i = 0; i < 20; i++)
         {
-            var events = await second.ActorOf(Props.Create(() => new Recorder($"s-{i}"))).Ask<string[]>(Read.Instance, TimeSpan.FromSeconds(30));
+            var events = await second.ActorOf(Props.Create(() => new Recorder($"s-{i}"))).Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30));
             Assert.That(events, Is.EqualTo(Enumerable.Range(0, 10).Select(n => $"s{i}-e{n}")));
         }
     }
@@ -60,18 +62,34 @@ public class JournalContractTests(string kind)
         var a = NewSystem().ActorOf(Props.Create(() => new Recorder("dup")));
         var b = NewSystem().ActorOf(Props.Create(() => new Recorder("dup")));
         // both recovered the same (empty) history before either writes: both try sequence number 1
-        await a.Ask<string[]>(Read.Instance, TimeSpan.FromSeconds(30));
-        await b.Ask<string[]>(Read.Instance, TimeSpan.FromSeconds(30));
+        await a.Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30));
+        await b.Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30));
         var outcomes = await Task.WhenAll(a.Ask<object>(new Append("from-a"), TimeSpan.FromSeconds(30)),
             b.Ask<object>(new Append("from-b"), TimeSpan.FromSeconds(30)));
         Assert.That(outcomes.Count(o => o is Persisted), Is.EqualTo(1), string.Join(", ", outcomes));
 
-        var events = await NewSystem().ActorOf(Props.Create(() => new Recorder("dup"))).Ask<string[]>(Read.Instance, TimeSpan.FromSeconds(30));
+        var events = await NewSystem().ActorOf(Props.Create(() => new Recorder("dup"))).Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30));
         Assert.That(events, Has.Length.EqualTo(1));
         Assert.That(events[0], Is.EqualTo(outcomes[0] is Persisted ? "from-a" : "from-b"));
     }
 
-    private sealed record Append(string Event);
+    [Test]
+    public async Task InterruptedSessions_TaggedInThisJournal_FoundWhereQuorumWasReachedButNothingEnded()
+    {
+        var system = NewSystem();
+        async Task Persist(string hex, params SessionEvent[] events)
+        {
+            var actor = system.ActorOf(Props.Create(() => new Recorder(hex, SessionActor.PersistencePrefix)));
+            foreach (var e in events) Assert.That(await actor.Ask<object>(new Append(e), TimeSpan.FromSeconds(30)), Is.InstanceOf<Persisted>());
+        }
+        await Persist("aa01", new SessionEvent { Sequence = 1, QuorumReached = new() });
+        await Persist("bb02", new SessionEvent { Sequence = 1, QuorumReached = new() }, new SessionEvent { Sequence = 2, Logged = new() });
+        await Persist("cc03", new SessionEvent { Sequence = 1, Requested = new() });
+        var found = _store.OpenNodeStores().InterruptedSessions(system.Settings.Config);
+        Assert.That(found.Select(Convert.ToHexStringLower), Is.EqualTo(new[] { "aa01" }));
+    }
+
+    private sealed record Append(object Event);
 
     private sealed record Persisted(long SequenceNr);
 
@@ -85,15 +103,18 @@ public class JournalContractTests(string kind)
     /// <summary>A persistent actor that appends strings and answers with what it holds.</summary>
     private sealed class Recorder : ReceivePersistentActor
     {
-        private readonly List<string> _events = [];
+        private readonly List<object> _events = [];
         private IActorRef? _waiting;
 
         public override string PersistenceId { get; }
 
-        public Recorder(string id)
+        public Recorder(string id) : this(id, "contract-") { }
+
+        public Recorder(string id, string prefix)
         {
-            PersistenceId = "contract-" + id;
+            PersistenceId = prefix + id;
             Recover<string>(_events.Add);
+            Recover<SessionEvent>(_events.Add);
             Command<Append>(a =>
             {
                 _waiting = Sender;
