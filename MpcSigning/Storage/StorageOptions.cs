@@ -38,7 +38,7 @@ public sealed record StorageOptions(StorageProvider Provider, string? Connection
                 return Sqlite;
             case "postgresql" or "postgres":
                 if (string.IsNullOrWhiteSpace(connection))
-                    throw new ConfigException(connectionName,
+                    throw new ConfigException($"{ConnectionVariable} (or {ConnectionKey})",
                         "is required when the storage provider is postgresql, e.g. 'Host=db.internal;Port=5432;Database=mpcsign;Username=mpcsign;Password=...'");
                 return new StorageOptions(StorageProvider.PostgreSql, CheckConnectionString(connectionName, connection));
             default:
