@@ -50,18 +50,16 @@ internal static class TestPostgres
         Run(bin + "/initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"], root);
         Run(bin + "/pg_ctl", ["-D", data, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
             $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={dir} -c max_connections=300", "start"], root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // A watchdog outside this process stops the server and removes its folder once the test process is gone, however
+        // it ends (the test host is often killed right after the run, before exit handlers finish).
+        var stop = (root ? "runuser -u postgres -- " : "") + $"'{bin}/pg_ctl' -D '{data}' -m immediate stop";
+        var watchdog = new ProcessStartInfo("setsid")
         {
-            NpgsqlConnection.ClearAllPools();
-            try
-            {
-                Run(bin + "/pg_ctl", ["-D", data, "-m", "immediate", "stop"], root);
-            }
-            finally
-            {
-                Directory.Delete(dir, recursive: true);
-            }
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
+        foreach (var a in new[] { "sh", "-c", $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'" })
+            watchdog.ArgumentList.Add(a);
+        Process.Start(watchdog)!.Dispose();
         return ($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", null);
     }
 
