@@ -142,6 +142,21 @@ public sealed class ClusterMembers : IDisposable
         return result;
     }
 
+    /// <summary>Peak resident set (VmHWM, kB) of the member's current process, or 0 when it is not running.</summary>
+    public long PeakRssKb(string member)
+    {
+        if (!_running.TryGetValue(member, out var m) || m.Process.HasExited) return 0;
+        try
+        {
+            var line = File.ReadLines($"/proc/{m.Process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     public string Output(string member) => _running.TryGetValue(member, out var m) ? m.Output : "";
 
     public bool IsRunning(string member) => _running.TryGetValue(member, out var m) && !m.Process.HasExited;
