@@ -22,8 +22,11 @@ public sealed class ClusterMembers : IDisposable
     private readonly ConcurrentDictionary<string, Member> _running = new();
     private readonly Dictionary<string, int> _ports;
 
-    public ClusterMembers((string Name, string Value)[] env)
+    /// <param name="configVariant">A subfolder of config/cluster/ whose files replace the base ones it holds (e.g. postgresql).</param>
+    /// <param name="extraMembers">Members beside the seven, from the variant's files (e.g. coordinator-2); not started by <see cref="StartAll"/>.</param>
+    public ClusterMembers((string Name, string Value)[] env, string? configVariant = null, params string[] extraMembers)
     {
+        _variant = configVariant;
         Dir = new TempDir();
         // one simulated SEV-SNP root and one development link CA for every member and client, as config/cluster/ does
         var shared = Dir.File("shared");
@@ -31,9 +34,11 @@ public sealed class ClusterMembers : IDisposable
         TestNode.SeedSimulatedAuthority(shared);
         Environment = [.. env, ("MPCSIGN_SIMULATED_ROOT_DIR", shared), ("MPCSIGN_LINK_CA_DIR", shared)];
         AppDomain.CurrentDomain.ProcessExit += KillOnExit; // should the test host stop before the teardown runs
-        _ports = Names.ToDictionary(n => n, _ => FreePort());
-        foreach (var n in Names) Directory.CreateDirectory(DataDir(n));
+        _ports = Names.Concat(extraMembers).ToDictionary(n => n, _ => FreePort());
+        foreach (var n in _ports.Keys) Directory.CreateDirectory(DataDir(n));
     }
+
+    private readonly string? _variant;
 
     public TempDir Dir { get; }
 
@@ -60,6 +65,12 @@ public sealed class ClusterMembers : IDisposable
 
     public static string ConfigFile(string member) => Path.Combine(AppContext.BaseDirectory, "config", "cluster", member + ".json");
 
+    /// <summary>The member's file: the variant's when it has one, else config/cluster/'s.</summary>
+    public string MemberConfigFile(string member) =>
+        _variant is not null && File.Exists(Path.Combine(AppContext.BaseDirectory, "config", "cluster", _variant, member + ".json"))
+            ? Path.Combine(AppContext.BaseDirectory, "config", "cluster", _variant, member + ".json")
+            : ConfigFile(member);
+
     /// <summary>The variables that make a process use this cluster's ports.</summary>
     public (string Name, string Value)[] ClusterEnv(string? member) =>
     [
@@ -79,7 +90,7 @@ public sealed class ClusterMembers : IDisposable
     public void Start(string member, params (string Name, string Value)[] extra)
     {
         if (_running.ContainsKey(member)) throw new InvalidOperationException(member + " is already running");
-        var p = Process.Start(Mpcsign.StartInfo([.. ClusterEnv(member), .. extra], DataDir(member), "node", "--config", ConfigFile(member),
+        var p = Process.Start(Mpcsign.StartInfo([.. ClusterEnv(member), .. extra], DataDir(member), "node", "--config", MemberConfigFile(member),
             "--log-json", LogFile(member)))!;
         var m = new Member(p);
         p.OutputDataReceived += (_, e) => m.Line(e.Data);
@@ -129,6 +140,21 @@ public sealed class ClusterMembers : IDisposable
         var result = (m.Process.ExitCode, m.Output);
         m.Process.Dispose();
         return result;
+    }
+
+    /// <summary>Peak resident set (VmHWM, kB) of the member's current process, or 0 when it is not running.</summary>
+    public long PeakRssKb(string member)
+    {
+        if (!_running.TryGetValue(member, out var m) || m.Process.HasExited) return 0;
+        try
+        {
+            var line = File.ReadLines($"/proc/{m.Process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     public string Output(string member) => _running.TryGetValue(member, out var m) ? m.Output : "";

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MpcSigning.Storage.Sqlite;
 
 namespace MpcSigning.Coordinator;
@@ -14,21 +14,33 @@ public static class InterruptedSessions
 {
     public static IReadOnlyList<byte[]> Find(SqliteDatabase journal, Config akkaConfig)
     {
+        using var c = journal.Connect();
+        return Find(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t", akkaConfig);
+    }
+
+    /// <summary>The same query on the shared PostgreSQL journal.</summary>
+    public static IReadOnlyList<byte[]> Find(MpcSigning.Storage.Postgres.PostgresDatabase journal, Config akkaConfig)
+    {
+        using var c = journal.Connect();
+        return Find(c, "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = @t", akkaConfig);
+    }
+
+    private static IReadOnlyList<byte[]> Find(DbConnection c, string tableExists, Config akkaConfig)
+    {
         var tag = akkaConfig.GetConfig("akka.persistence.journal.sql.default.tag");
         var table = Identifier(tag.GetString("table-name"));
         var tagColumn = Identifier(tag.GetString("columns.tag-value"));
         var idColumn = Identifier(tag.GetString("columns.persistence-id"));
-        using var c = journal.Connect();
         using (var exists = c.CreateCommand())
         {
-            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t";
-            exists.Parameters.AddWithValue("$t", tag.GetString("table-name"));
+            exists.CommandText = tableExists;
+            Add(exists, "t", tag.GetString("table-name"));
             if (Convert.ToInt64(exists.ExecuteScalar()) == 0) return []; // a new journal: nothing can be interrupted
         }
         using var q = c.CreateCommand();
-        q.CommandText = $"SELECT {idColumn} FROM {table} WHERE {tagColumn} = $started EXCEPT SELECT {idColumn} FROM {table} WHERE {tagColumn} = $ended";
-        q.Parameters.AddWithValue("$started", SessionTagger.SigningStarted);
-        q.Parameters.AddWithValue("$ended", SessionTagger.SigningEnded);
+        q.CommandText = $"SELECT {idColumn} FROM {table} WHERE {tagColumn} = @started EXCEPT SELECT {idColumn} FROM {table} WHERE {tagColumn} = @ended";
+        Add(q, "started", SessionTagger.SigningStarted);
+        Add(q, "ended", SessionTagger.SigningEnded);
         using var r = q.ExecuteReader();
         var ids = new List<byte[]>();
         while (r.Read())
@@ -38,6 +50,14 @@ public static class InterruptedSessions
                 ids.Add(Convert.FromHexString(id.AsSpan(SessionActor.PersistencePrefix.Length)));
         }
         return ids;
+    }
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
     }
 
     private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";

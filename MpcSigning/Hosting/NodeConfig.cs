@@ -50,6 +50,9 @@ public sealed record NodeConfig(
     /// <summary>The configuration file this was loaded from (absolute path).</summary>
     public string SourceFile { get; init; } = "";
 
+    /// <summary>The Storage section: embedded SQLite (default) or a shared PostgreSQL (<see cref="Storage.StorageOptions"/>).</summary>
+    public Storage.StorageOptions Storage { get; init; } = MpcSigning.Storage.StorageOptions.Sqlite;
+
     /// <summary>
     /// Loads the file (default config/mpcsign.json beside the binary) and applies environment overrides. A relative
     /// <paramref name="file"/> (--config) is relative to the working directory, as a user typing it means it.
@@ -116,6 +119,7 @@ public sealed record NodeConfig(
                 : ("Attestation:SimulatedRootDir", c["Attestation:SimulatedRootDir"])) is (var simKey, { Length: > 0 } simDir)
                 ? MpcSigning.Hosting.Cluster.ClusterOptions.FullPath(simKey, simDir) : null,
             Cluster = MpcSigning.Hosting.Cluster.ClusterOptions.Load(c, env),
+            Storage = MpcSigning.Storage.StorageOptions.Load(c, env),
         };
     }
 

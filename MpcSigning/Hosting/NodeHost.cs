@@ -16,8 +16,10 @@ using MpcSigning.Hosting.Akka;
 using MpcSigning.Proto.Coordinator;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
+using MpcSigning.Storage;
 using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog;
+using MpcSigning.TLog.Sequencer;
 using MpcSigning.TLog.Storage.Sqlite;
 
 namespace MpcSigning.Hosting;
@@ -33,11 +35,12 @@ public sealed class NodeHost : INodeAccess
 
     private readonly IHost _host;
     private readonly FileCertificateAuthority _ca;
-    private readonly SqliteTransparencyLog _log;
+    private readonly TransparencyLog _log;
+    private NodeStores? _stores;
     private IDisposable? _dataLock;
 
     private NodeHost(IHost host, NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
-        SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
+        TransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
     {
         _host = host;
         Coordinator = coordinator;
@@ -110,8 +113,7 @@ public sealed class NodeHost : INodeAccess
         using var dataLock = new DisposeUnlessKept(await data.LockAsync(config.LockWait, Console.Error));
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         var measurement = attestation.Measurement;
-        var db = SqliteDatabase.Open(data.File(DatabaseFileName));
-        var journal = SqliteDatabase.Open(data.File(NodeAkkaConfig.JournalFileName)); // WAL mode before the journal's first connection
+        var stores = NodeStores.Open(config.Storage, data, database: true, journal: true);
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var sealer = NodeSealing.For(config, data, attestation);
         var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
@@ -119,20 +121,20 @@ public sealed class NodeHost : INodeAccess
         var identities = new List<SignerIdentity>();
         for (var i = 1; i <= config.Signers; i++)
             identities.Add(await SignerIdentity.OpenAsync(data, $"{config.NodeName}/signer-{i}", sealer, attestation.Provider, CancellationToken.None));
-        var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
+        var log = stores.OpenLog(new TLogOptions
         {
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
         }, clock);
-        var registry = new SqliteParticipantRegistry(db, clock);
+        var registry = stores.OpenRegistry(clock);
         var timeout = config.Coordinator.ServiceTimeout;
         IActorRef coordinator = ActorRefs.Nobody, authn = ActorRefs.Nobody, tlog = ActorRefs.Nobody;
 
         var host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka(config.NodeName, builder =>
             {
-                builder.AddHocon(NodeAkkaConfig.Build(data.File(NodeAkkaConfig.JournalFileName)), HoconAddMode.Prepend)
-                    .AddSetup(NodeAkkaConfig.SqliteConnections(data.File(NodeAkkaConfig.JournalFileName)))
-                    .ConfigureLoggers(loggers =>
+                builder.AddHocon(stores.JournalConfig(), HoconAddMode.Prepend);
+                if (stores.JournalSetup() is { } journalSetup) builder.AddSetup(journalSetup);
+                builder.ConfigureLoggers(loggers =>
                     {
                         loggers.ClearLoggers();
                         loggers.AddLogger<SerilogLogger>();
@@ -164,8 +166,9 @@ public sealed class NodeHost : INodeAccess
             var system = host.Services.GetRequiredService<ActorSystem>();
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
-            await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
+            node._stores = stores;
             node.SignerIdentities = identities;
+            await node.ResumeInterruptedAsync(stores.InterruptedSessions(system.Settings.Config));
             node._dataLock = dataLock.Keep();
             return node;
         }
@@ -176,6 +179,7 @@ public sealed class NodeHost : INodeAccess
             await log.DisposeAsync();
             ca.Dispose();
             foreach (var identity in identities) identity.Dispose();
+            stores.Dispose();
             throw;
         }
     }
@@ -209,11 +213,12 @@ public sealed class NodeHost : INodeAccess
         finally
         {
             foreach (var identity in SignerIdentities) identity.Dispose();
+            _stores?.Dispose();
             _dataLock?.Dispose();
         }
     }
 
-    private static async Task StopAsync(IHost host, SqliteTransparencyLog log, FileCertificateAuthority ca)
+    private static async Task StopAsync(IHost host, TransparencyLog log, FileCertificateAuthority ca)
     {
         await host.StopAsync();
         host.Dispose();

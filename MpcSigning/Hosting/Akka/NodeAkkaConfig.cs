@@ -16,9 +16,26 @@ public static class NodeAkkaConfig
 {
     public const string JournalFileName = "journal.db";
 
-    public static Config Build(string journalPath)
+    public static Config Build(string journalPath) =>
+        Build(ConnectionString(journalPath), "SQLite.MS", "# SQLite has one writer at a time: one journal writer, batching whatever is waiting\n parallelism = 1");
+
+    /// <summary>
+    /// The journal and snapshot store on the node's configured storage: SQLite in <paramref name="journalPath"/>, or the
+    /// shared PostgreSQL database (tables journal, tags, snapshot, created on first use), where any coordinator node
+    /// can recover a session another one persisted.
+    /// </summary>
+    public static Config Build(MpcSigning.Storage.StorageOptions storage, string journalPath) =>
+        storage.Provider == MpcSigning.Storage.StorageProvider.PostgreSql
+            ? Build(storage.ConnectionString!, ProviderName.PostgreSQL15, "parallelism = 4")
+            : Build(journalPath);
+
+    /// <summary>The SQLite connection setup (<see cref="SqliteConnections"/>) when the node's storage is SQLite, else null.</summary>
+    public static DataOptionsSetup? Connections(MpcSigning.Storage.StorageOptions storage, string journalPath) =>
+        storage.Provider == MpcSigning.Storage.StorageProvider.Sqlite ? SqliteConnections(journalPath) : null;
+
+    private static Config Build(string connectionString, string providerName, string journalTuning)
     {
-        var connection = Quote(ConnectionString(journalPath));
+        var connection = Quote(connectionString);
         var serializer = typeof(ProtoSerializer).AssemblyQualifiedName;
         var hocon = $$"""
             akka {
@@ -36,10 +53,9 @@ public static class NodeAkkaConfig
                   plugin = "akka.persistence.journal.sql"
                   sql {
                     connection-string = {{connection}}
-                    provider-name = "SQLite.MS"
+                    provider-name = "{{providerName}}"
                     auto-initialize = true
-                    # SQLite has one writer at a time: one journal writer, batching whatever is waiting
-                    parallelism = 1
+                    {{journalTuning}}
                     {{EventAdapters}}
                   }
                 }
@@ -47,7 +63,7 @@ public static class NodeAkkaConfig
                   plugin = "akka.persistence.snapshot-store.sql"
                   sql {
                     connection-string = {{connection}}
-                    provider-name = "SQLite.MS"
+                    provider-name = "{{providerName}}"
                     auto-initialize = true
                   }
                 }

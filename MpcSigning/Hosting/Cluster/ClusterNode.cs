@@ -16,8 +16,10 @@ using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
+using MpcSigning.Storage;
 using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog;
+using MpcSigning.TLog.Sequencer;
 using MpcSigning.TLog.Storage.Sqlite;
 using MpcSigning.Transport.Remote;
 
@@ -101,20 +103,20 @@ public sealed class ClusterNode : IAsyncDisposable
         }
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var timeout = config.Coordinator.ServiceTimeout;
-        var journalPath = data.File(NodeAkkaConfig.JournalFileName);
-        SqliteDatabase? db = Has("authn") || Has("tlog") ? SqliteDatabase.Open(data.File(NodeHost.DatabaseFileName)) : null;
-        SqliteDatabase? journal = Has("coordinator") ? SqliteDatabase.Open(journalPath) : null; // WAL before the journal's first connection
-        var registry = Has("authn") ? new SqliteParticipantRegistry(db!, clock) : null;
+        var stores = NodeStores.Open(config.Storage, data, database: Has("authn") || Has("tlog"), journal: Has("coordinator"));
+        owned.Add(stores);
+        var journal = Has("coordinator") ? stores : null;
+        var registry = Has("authn") ? stores.OpenRegistry(clock) : null;
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
             ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
             owned.Add(ca);
         }
-        SqliteTransparencyLog? log = null;
+        TransparencyLog? log = null;
         if (Has("tlog"))
         {
-            log = SqliteTransparencyLog.Open(data, db!, new TLogOptions
+            log = stores.OpenLog(new TLogOptions
             {
                 Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
             }, clock);
@@ -124,14 +126,14 @@ public sealed class ClusterNode : IAsyncDisposable
         var transport = ClusterTransport.ForNode(config, options, data, options.Port, config.Roles, attestation,
             Environment.GetEnvironmentVariable, clock);
         if (ClusterTransport.TlsOf(transport) is { } tls) owned.Add(tls);
-        var hocon = ClusterAkkaConfig.Member(options, config.Roles, transport).WithFallback(NodeAkkaConfig.Build(journalPath));
+        var hocon = ClusterAkkaConfig.Member(options, config.Roles, transport).WithFallback(stores.JournalConfig());
         var host = new HostBuilder()
             // SIGTERM/SIGINT belong to 'mpcsign node', which stops the member itself (not the console lifetime's race)
             .ConfigureServices(services => services.AddSingleton<IHostLifetime, CallerControlledLifetime>())
             .ConfigureServices(services => services.AddAkka(ClusterOptions.SystemName, builder =>
             {
-                builder.AddHocon(hocon, HoconAddMode.Prepend)
-                    .AddSetup(NodeAkkaConfig.SqliteConnections(journalPath));
+                builder.AddHocon(hocon, HoconAddMode.Prepend);
+                if (stores.JournalSetup() is { } journalSetup) builder.AddSetup(journalSetup);
                 foreach (var setup in transport.Setups) builder.AddSetup(setup);
                 builder
                     .ConfigureLoggers(loggers =>
@@ -207,11 +209,11 @@ public sealed class ClusterNode : IAsyncDisposable
     /// Sessions a crash cut off between quorum and log (found in this coordinator's journal) are finished as soon as this
     /// member is up: signed and logged once, or failed with their reason.
     /// </summary>
-    private async Task ResumeInterruptedAsync(SqliteDatabase journal, TimeSpan timeout)
+    private async Task ResumeInterruptedAsync(NodeStores journal, TimeSpan timeout)
     {
         var coordinator = await System.ActorSelection("/user/coordinator").ResolveOne(timeout);
         var client = new NodeClient(coordinator, ActorRefs.Nobody, ActorRefs.Nobody, timeout);
-        foreach (var id in InterruptedSessions.Find(journal, System.Settings.Config))
+        foreach (var id in journal.InterruptedSessions(System.Settings.Config))
         {
             try
             {

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using MpcSigning.Cli;
+using MpcSigning.Hosting;
+using MpcSigning.Hosting.Cluster;
+using MpcSigning.Proto.AuthN;
+using MpcSigning.Proto.Coordinator;
+using MpcSigning.Storage;
+using MpcSigning.Tests.Support;
+
+namespace MpcSigning.Tests.Cluster;
+
+/// <summary>
+/// The PostgreSQL variant of config/cluster/ (config/cluster/postgresql/: authn, tlog and two coordinator members on
+/// one shared database) as real processes on 127.0.0.1. The coordinator member holding the sessions is killed (-9) and
+/// not restarted: the coordinator singleton moves to coordinator-2, whose session actors recover from the shared
+/// journal, so the approvals acknowledged before the kill are kept and the session signs and is logged exactly once.
+/// </summary>
+[NonParallelizable]
+public class PostgresClusterTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
+
+    private TestDatabase _database = null!;
+    private ClusterMembers _cluster = null!;
+    private ClusterConnection _client = null!;
+
+    private string Auth => _cluster.Dir.File("authenticators");
+
+    [OneTimeSetUp]
+    public async Task StartCluster()
+    {
+        _database = TestPostgres.CreateDatabase();
+        _cluster = new ClusterMembers(
+        [
+            ("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "8"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true"),
+            ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", "10"),
+            // the whole cluster on this test database (the files name a server on port 5432; members without a store open none)
+            (StorageOptions.ProviderVariable, "postgresql"), (StorageOptions.ConnectionVariable, _database.ConnectionString),
+        ], "postgresql", "coordinator-2");
+        _cluster.StartAll();
+        // the second coordinator joins last, so the singleton starts on the first one (the oldest member with the role)
+        _cluster.Start("coordinator-2");
+        _cluster.WaitUp("coordinator-2");
+        var env = _cluster.ClusterEnv(null);
+        var config = NodeConfig.Load(ClusterMembers.ConfigFile("client"), n => env.FirstOrDefault(e => e.Name == n).Value);
+        _client = await ClusterConnection.ConnectAsync(config, DataDirectory.Open(_cluster.Dir.File("client")));
+        foreach (var (name, role) in new[] { ("Alice", Role.Engineer), ("Bob", Role.Steward), ("Carol", Role.Steward) })
+        {
+            await Retry(() => FlowCommands.EnrollAsync(_client.Client, Auth, name, Email(name), role));
+            // the kill campaign's drivers each have their own three people (one authenticator counter per session driver)
+            for (var d = 0; d < Drivers; d++)
+                await Retry(() => FlowCommands.EnrollAsync(_client.Client, Auth, name, KillCampaign.Email(name, d), role));
+        }
+    }
+
+    /// <summary>Sessions in flight during the kill campaign.</summary>
+    private const int Drivers = 8;
+
+    /// <summary>
+    /// Trials by default: what fits the suite's time budget on a 2-core CI machine (30 trials took 270 s there; the
+    /// issue's bar of 100 is MPCSIGN_KILL_TRIALS=100, about 15 minutes on that machine).
+    /// </summary>
+    private const int DefaultTrials = 25;
+
+    /// <summary>Members restarting at once during the kill campaign.</summary>
+    private const int MaxDown = 2;
+
+    /// <summary>Members a trial may kill: every role but authn, the example's one seed (a lone seed restarted while the
+    /// others run forms a second cluster; see config/cluster/README.md).</summary>
+    private static readonly string[] Killable = ["ca", "tlog", "coordinator", "coordinator-2", "signer-1", "signer-2", "signer-3"];
+
+    /// <summary>
+    /// Kill campaign: <see cref="Drivers"/> sessions are kept in flight (request, three approvals, final state) while each
+    /// trial kills -9 one member of a random role at a random moment (so at a random step of the sessions in flight:
+    /// before or after whichever event is being persisted), restarts it and waits until it is up. Every session ends
+    /// completed, or cleanly failed with its reason; none is broken, none loses an acknowledged approval, none is logged
+    /// twice; the log holds one entry per session and its root recomputed from every entry equals the last checkpoint's.
+    /// MPCSIGN_KILL_TRIALS (default <see cref="DefaultTrials"/>) and MPCSIGN_KILL_SEED replay a campaign.
+    /// </summary>
+    [Test, Order(2)]
+    public async Task KillCampaign_OneMemberKilledPerTrial_NothingBrokenLostOrTwice()
+    {
+        var trials = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_KILL_TRIALS"), out var t) ? t : DefaultTrials;
+        var seed = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_KILL_SEED"), out var s) ? s : RandomNumberGenerator.GetInt32(int.MaxValue);
+        TestContext.Progress.WriteLine($"kill campaign: {trials} trials, seed {seed} (MPCSIGN_KILL_SEED)");
+        var random = new Random(seed);
+        foreach (var m in Killable.Where(m => !_cluster.IsRunning(m)))
+        {
+            _cluster.Start(m);
+            _cluster.WaitUp(m);
+        }
+        var campaign = new KillCampaign(_client, Auth, Within);
+        using var stop = new CancellationTokenSource();
+        var drivers = Enumerable.Range(0, Drivers).Select(d => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) await campaign.RunSessionAsync(d);
+        })).ToArray();
+        var kills = new Dictionary<string, int>();
+        var peakKb = new Dictionary<string, long>();
+        // trials overlap: up to MaxDown members restart at once (a member is killed again only once it is back up)
+        var restarting = new ConcurrentDictionary<string, Task>();
+        using var slots = new SemaphoreSlim(MaxDown);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var trial = 0; trial < trials; trial++)
+        {
+            await slots.WaitAsync();
+            var candidates = Killable.Where(m => !restarting.ContainsKey(m)).ToArray();
+            var victim = candidates[random.Next(candidates.Length)];
+            await Task.Delay(random.Next(0, 1000));
+            peakKb[victim] = Math.Max(peakKb.GetValueOrDefault(victim), _cluster.PeakRssKb(victim));
+            _cluster.Kill(victim);
+            _cluster.Start(victim);
+            kills[victim] = kills.GetValueOrDefault(victim) + 1;
+            var up = new TaskCompletionSource();
+            restarting[victim] = up.Task;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    _cluster.WaitUp(victim);
+                    up.SetResult();
+                }
+                catch (Exception e)
+                {
+                    up.SetException(e);
+                }
+                finally
+                {
+                    restarting.TryRemove(victim, out _);
+                    slots.Release();
+                }
+            });
+        }
+        foreach (var pending in restarting.Values) await pending;
+        TestContext.Progress.WriteLine($"kill campaign: {trials} kills in {clock.Elapsed.TotalSeconds:F0} s");
+        await stop.CancelAsync();
+        await Task.WhenAll(drivers);
+        foreach (var m in ClusterMembers.Names.Append("coordinator-2")) peakKb[m] = Math.Max(peakKb.GetValueOrDefault(m), _cluster.PeakRssKb(m));
+
+        var byOutcome = campaign.Trials.GroupBy(x => x.Outcome).ToDictionary(g => g.Key, g => g.Count());
+        var (entries, sessions, rootMatches, logDetail) = KillCampaign.CheckLog(_database.ConnectionString);
+        TestContext.Progress.WriteLine($"kill campaign: kills {string.Join(", ", kills.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}; " +
+            $"sessions {string.Join(", ", byOutcome.Select(o => $"{o.Key} {o.Value}"))}; log {entries} entries, {sessions} sessions, root matches {rootMatches} ({logDetail}); " +
+            $"peak RSS kB {string.Join(", ", peakKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
+        foreach (var failed in campaign.Trials.Where(x => x.Outcome != KillCampaign.Outcome.Completed).Take(20))
+            TestContext.Progress.WriteLine($"  {failed.Outcome} {failed.Session}: {failed.Detail}");
+
+        Assert.That(campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Select(x => $"{x.Session}: {x.Detail}"), Is.Empty, "broken sessions");
+        Assert.That(entries, Is.EqualTo(sessions), "one log entry per session");
+        Assert.That(rootMatches, Is.True, logDetail);
+        Assert.That(byOutcome.GetValueOrDefault(KillCampaign.Outcome.Completed), Is.GreaterThan(0), "sessions complete between the kills");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCluster()
+    {
+        try
+        {
+            _cluster?.Dispose();
+            if (_client is not null) await _client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            _database?.Dispose();
+        }
+    }
+
+    private static string Email(string name) => name.ToLowerInvariant() + "@example.com";
+
+    [Test, Order(1)]
+    public async Task CoordinatorMemberLost_SingletonMovesToTheOther_ApprovalsKeptAndSessionSignsOnce()
+    {
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var session = (await Retry(() => _client.Client.RequestSigningAsync(digest, "artifact", "test"))).SessionId.ToByteArray();
+        await FlowCommands.ApproveAsync(_client, session, "Alice", Email("Alice"), Auth);
+        await FlowCommands.ApproveAsync(_client, session, "Bob", Email("Bob"), Auth);
+
+        _cluster.Kill("coordinator"); // not restarted: its sessions must live on in the shared journal
+
+        var kept = await Retry(() => _client.Client.StatusAsync(session));
+        Assert.That(kept.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob") }), "approvals acknowledged before the loss");
+        var done = await Retry(() => FlowCommands.ApproveAsync(_client, session, "Carol", Email("Carol"), Auth));
+        Assert.That(done.Phase, Is.EqualTo(SessionPhase.Completed), done.Failure?.Message);
+        Assert.That(done.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob"), Email("Carol") }));
+        var entries = await _client.Client.FindLogEntriesAsync(digest);
+        Assert.That(entries.Entries, Has.Count.EqualTo(1), "one log entry for the session");
+        Assert.That(_cluster.LogEvents("coordinator-2").Any(e => e.GetRawText().Contains(Convert.ToHexStringLower(session), StringComparison.Ordinal)),
+            "coordinator-2 served the session after the loss");
+    }
+
+    /// <summary>While the singleton moves (the dead member is downed after the stable-after period) requests time out; retried, bounded.</summary>
+    private static async Task<T> Retry<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (DateTime.UtcNow < deadline && e.GetBaseException() is Akka.Actor.AskTimeoutException or TimeoutException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using MpcSigning.TLog;
+using MpcSigning.TLog.Storage;
+using MpcSigning.Tests.TLog;
+
+namespace MpcSigning.Tests.Storage;
+
+/// <summary>
+/// The transparency log's store contract, run against SQLite and PostgreSQL alike so the two cannot drift: append and
+/// read back, concurrent writers through the sequencer, one entry per session, and a batch cut off before its commit.
+/// </summary>
+[TestFixtureSource(typeof(StoreUnderTest), nameof(StoreUnderTest.Kinds))]
+public class LogStoreContractTests(string kind)
+{
+    private StoreUnderTest _store = null!;
+
+    [SetUp]
+    public void SetUp() => _store = new StoreUnderTest(kind);
+
+    [TearDown]
+    public void TearDown() => _store.Dispose();
+
+    [Test]
+    public async Task Append_ConcurrentWriters_EachGetsOneIndexAndEverythingReadsBack()
+    {
+        byte[] root;
+        await using (var log = _store.OpenLog())
+        {
+            var receipts = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => log.AppendAsync(TempDataDir.Entry(i), CancellationToken.None))));
+            Assert.That(receipts.Select(r => r.LogIndex).Order(), Is.EqualTo(Enumerable.Range(0, 300).Select(i => (long)i)));
+            for (var i = 0; i < 300; i += 37)
+            {
+                var e = await log.GetAsync(receipts[i].LogIndex);
+                Assert.That(e!.SessionId, Is.EqualTo($"session-{i}"));
+                Assert.That(e.CanonicalBody, Is.EqualTo(TempDataDir.Entry(i).CanonicalBody));
+                Assert.That(e.Attachment, Is.EqualTo(new[] { (byte)i }));
+            }
+            var found = await log.FindByArtifactDigestAsync($"{42:X64}"); // digests are compared lower-cased
+            Assert.That(found.Select(f => f.SessionId), Is.EqualTo(new[] { "session-42" }));
+            root = receipts.MaxBy(r => r.InclusionProof.TreeSize)!.InclusionProof.RootHash;
+        }
+        // a restarted writer rebuilds the same tree from the stored tiles and checks it against the last checkpoint
+        await using var reopened = _store.OpenLog();
+        Assert.That(reopened.Size, Is.EqualTo(300));
+        var proof = await reopened.ProveInclusionAsync(0, 300);
+        Assert.That(proof.RootHash, Is.EqualTo(root));
+    }
+
+    [Test]
+    public async Task Append_SameSessionConcurrently_LoggedOnceAndAllGetThatIndex()
+    {
+        await using var log = _store.OpenLog();
+        var appends = await Task.WhenAll(Enumerable.Range(0, 120).Select(i =>
+            Task.Run(() => log.AppendAsync(TempDataDir.Entry(i % 3 == 0 ? 1000 : i), CancellationToken.None))));
+        var duplicates = appends.Where((_, i) => i % 3 == 0).Select(r => r.LogIndex).Distinct().ToArray();
+        Assert.That(duplicates, Has.Length.EqualTo(1));
+        Assert.That(log.Size, Is.EqualTo(120 - 40 + 1));
+        var other = TempDataDir.Entry(1000) with { CanonicalBody = "{}"u8.ToArray() };
+        var refused = Assert.ThrowsAsync<TLogException>(() => log.AppendAsync(other, CancellationToken.None));
+        Assert.That(refused!.Code, Is.EqualTo(TLogErrorCode.SessionAlreadyLogged));
+    }
+
+    [Test]
+    public void AddUnlessLogged_SessionStagedOrCommitted_ReturnsTheLoggedEntry()
+    {
+        using var store = _store.OpenLogStore();
+        using (var tx = store.BeginBatch())
+        {
+            Assert.That(tx.AddUnlessLogged(At(0, 5)), Is.Null);
+            Assert.That(tx.AddUnlessLogged(At(1, 5))?.LogIndex, Is.Zero, "staged earlier in the same batch");
+            tx.Commit([new TileWrite(0, 0, new byte[32])], 1, "n1");
+        }
+        using (var tx = store.BeginBatch())
+        {
+            Assert.That(tx.AddUnlessLogged(At(1, 5))?.LogIndex, Is.Zero, "committed by an earlier batch");
+            tx.Commit([], 1, "n1");
+        }
+        Assert.That(store.CountEntries(), Is.EqualTo(1));
+        Assert.That(store.LatestCheckpoint(), Is.EqualTo(((long)1, "n1")));
+        Assert.That(store.ReadTiles(0).Single(), Has.Length.EqualTo(32));
+    }
+
+    [Test]
+    public void AddUnlessLogged_IndexTakenByAnotherSession_FailsInsteadOfOverwriting()
+    {
+        using var store = _store.OpenLogStore();
+        using var tx = store.BeginBatch();
+        tx.AddUnlessLogged(At(0, 0));
+        Assert.That(() => tx.AddUnlessLogged(At(0, 1)), Throws.InstanceOf<System.Data.Common.DbException>());
+    }
+
+    [Test]
+    public async Task Batch_WriterGoneBeforeCommit_NothingOfItStoredAndTheLogContinues()
+    {
+        await using (var log = _store.OpenLog())
+            for (var i = 0; i < 5; i++) await log.AppendAsync(TempDataDir.Entry(i), CancellationToken.None);
+        // a writer that dies mid-batch: rows staged, its connection closed without a commit
+        var dying = _store.OpenLogStore();
+        var tx = dying.BeginBatch();
+        for (var i = 5; i < 50; i++) tx.AddUnlessLogged(At(i, i));
+        dying.Dispose();
+
+        await using var reopened = _store.OpenLog();
+        Assert.That(reopened.Size, Is.EqualTo(5));
+        var next = await reopened.AppendAsync(TempDataDir.Entry(7), CancellationToken.None);
+        Assert.That(next.LogIndex, Is.EqualTo(5));
+        Assert.That((await reopened.GetAsync(5))!.SessionId, Is.EqualTo("session-7"));
+        Assert.That(await reopened.GetAsync(6), Is.Null);
+    }
+
+    private static SequencedEntry At(long index, int entry) => new(index, 1_700_000_000, TempDataDir.Entry(entry));
+}
