@@ -12,6 +12,7 @@ using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
+using MpcSigning.Policy;
 using MpcSigning.Proto.Coordinator;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
@@ -73,6 +74,9 @@ public sealed class NodeHost : INodeAccess
 
     public ITransparencyLog TransparencyLog => _log;
 
+    /// <summary>The node's trust policy chain (DATA_DIR/trust-policy.json); version 1 is made at the first session.</summary>
+    public PolicyStore Policy => new(Data.Path);
+
     public string BundleDirectory => Data.File("bundles");
 
     public string BundleFile(Proto.Coordinator.SessionStatus status) => BundlePath(status.SessionId.ToByteArray());
@@ -114,7 +118,19 @@ public sealed class NodeHost : INodeAccess
         {
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
         }, clock);
-        var registry = new SqliteParticipantRegistry(db, clock);
+        var enrolled = new SqliteParticipantRegistry(db, clock);
+        var policy = new PolicyStore(data.Path);
+        var registry = new PolicyGatedRegistry(enrolled, policy);
+        // Version 1 of the trust policy: the operator's bootstrap, made from the set-up at the first session.
+        Proto.Policy.TrustPolicy CurrentPolicy()
+        {
+            var (current, created) = policy.Bootstrap(() => PolicyStore.MakeV1(enrolled.List(), config, ca.Certificate.RawData,
+                log.Identity.PublicKey, measurement, clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            if (created)
+                Serilog.Log.Warning("trust policy v1 created in {File}: {Participants} participants; pin its fingerprint {Fingerprint}",
+                    policy.FilePath, current.Participants.Count, PolicyDigest.Fingerprint(current));
+            return current;
+        }
         var timeout = config.Coordinator.ServiceTimeout;
         IActorRef coordinator = ActorRefs.Nobody, authn = ActorRefs.Nobody, tlog = ActorRefs.Nobody;
 
@@ -131,13 +147,13 @@ public sealed class NodeHost : INodeAccess
                     .WithActors((system, actors) =>
                     {
                         authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
-                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
+                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
                         var signers = Enumerable.Range(1, config.Signers)
                             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
-                            measurement, data.File("bundles"), timeout);
+                            measurement, data.File("bundles"), timeout) { Policy = CurrentPolicy };
                         var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
                         coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
                         actors.Register<CoordinatorActor>(coordinator);
