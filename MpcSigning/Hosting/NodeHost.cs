@@ -35,6 +35,7 @@ public sealed class NodeHost : INodeAccess
     private readonly FileCertificateAuthority _ca;
     private readonly SqliteTransparencyLog _log;
     private IDisposable? _dataLock;
+    private Func<Proto.Policy.TrustPolicy>? _currentPolicy;
 
     private NodeHost(IHost host, NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
         SqliteTransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
@@ -75,7 +76,10 @@ public sealed class NodeHost : INodeAccess
     public ITransparencyLog TransparencyLog => _log;
 
     /// <summary>The node's trust policy chain (DATA_DIR/trust-policy.json); version 1 is made at the first session.</summary>
-    public PolicyStore Policy => new(Data.Path);
+    public PolicyStore Policy { get; private set; } = null!;
+
+    /// <summary>The trust policy in force, made (version 1, the bootstrap) from the enrolled participants if there is none yet.</summary>
+    public Proto.Policy.TrustPolicy CurrentPolicy() => _currentPolicy!();
 
     public string BundleDirectory => Data.File("bundles");
 
@@ -171,6 +175,8 @@ public sealed class NodeHost : INodeAccess
             var system = host.Services.GetRequiredService<ActorSystem>();
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
+            node._currentPolicy = CurrentPolicy;
+            node.Policy = policy;
             await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
             node._dataLock = dataLock.Keep();
             return node;

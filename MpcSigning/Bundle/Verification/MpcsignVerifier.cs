@@ -86,8 +86,9 @@ public static class MpcsignVerifier
         if (signed.RequiredEngineers != section.Policy.RequiredEngineers || signed.RequiredStewards != section.Policy.RequiredStewards)
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
-        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info) ?? CheckMeasurement(section, info, trust)
-            ?? CheckPolicy(section, info, trust, signingTime)
+        // The policy first: a forgery is named for what it lacks (a policy reachable from the pin, its credentials, roles).
+        return CheckThreshold(section, info) ?? CheckPolicy(section, info, trust, signingTime)
+            ?? CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals" +
                 (trust.Policies is { Count: > 0 } && section.TrustPolicy is { } tp ? $" under trust policy v{tp.Version}, " : ", ") +
                 $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");
