@@ -72,7 +72,7 @@ public sealed class PolicyStore(string directory)
 
     /// <summary>Version 1 from the node's set-up: its enrolled participants, configured rule, FROST t-of-n, measurement, CA and log key.</summary>
     public static TrustPolicy MakeV1(IEnumerable<Participant> enrolled, Hosting.NodeConfig config, byte[] caCertificateDer, byte[] logPublicKey,
-        byte[] measurement, long nowUnixMs)
+        byte[] measurement, long nowUnixMs, IEnumerable<PinnedSigner>? signers = null)
     {
         var p = new TrustPolicy
         {
@@ -84,6 +84,7 @@ public sealed class PolicyStore(string directory)
         };
         p.AllowedMeasurements.Add(config.TeePolicyHash?.ToLowerInvariant() ?? Convert.ToHexStringLower(Hashes.Sha256(measurement)));
         p.Participants.AddRange(enrolled.Select(PolicyChanges.ToPolicy));
+        p.Signers.AddRange(signers ?? []);
         return p;
     }
 }

@@ -87,7 +87,7 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
         // The policy first: a forgery is named for what it lacks (a policy reachable from the pin, its credentials, roles).
-        return CheckThreshold(section, info) ?? CheckPolicy(section, info, trust, signingTime)
+        return CheckThreshold(section, info) ?? CheckPolicy(section, info, trust)
             ?? CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals" +
                 (trust.Policies is { Count: > 0 } && section.TrustPolicy is { } tp ? $" under trust policy v{tp.Version}, " : ", ") +
@@ -139,7 +139,7 @@ public static class MpcsignVerifier
     }
 
     /// <summary>The bundle against the trust policy version it names, reached from the pinned one.</summary>
-    private static VerifyResult? CheckPolicy(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust, DateTimeOffset signingTime)
+    private static VerifyResult? CheckPolicy(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)
     {
         if (trust.Policies is not { Count: > 0 } policies) return null;
         if (s.TrustPolicy is not { } named)
@@ -156,8 +156,10 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("policy", $"trust policy v{named.Version} ({Convert.ToHexStringLower(named.Digest)[..16]}...) is not reachable from the pinned version " +
                 $"(the chain you have verified goes from v{policies[0].Version} to v{policies[^1].Version})");
         var policy = policies[index];
-        if (index + 1 < policies.Count && DateTimeOffset.FromUnixTimeMilliseconds(policies[index + 1].CreatedAtUnixMs) < signingTime.AddSeconds(-60))
-            return VerifyResult.Fail("policy", $"the bundle was logged at {signingTime:u} under trust policy v{policy.Version}, which v{policies[index + 1].Version} had replaced");
+        // Signer identities: policy.Signers (PinnedSigner) are the keys the FROST evidence's DKG commitments must be signed
+        // with; the check of those signatures belongs here, against policy.Signers, once signers sign them (issue 14).
+        // An older version stays valid for what was made under it: the CA certifies only under its current version, so a
+        // revocation takes effect there. (A version's createdAt is when it was proposed, not when it took effect.)
         if (!PolicyEvidenceDigestMatches(s, bound))
             return VerifyResult.Fail("policy", "the approvals in the bundle are not the ones the CA checked (approvals digest differs from the certificate's)");
         if (!trust.CaCertificates.Any(c => c.RawData.AsSpan().SequenceEqual(policy.CaCertificateDer.Span)))
