@@ -137,3 +137,35 @@ public class PolicyChainTests
         return e.Message;
     }
 }
+
+/// <summary>A hostile chain file: any mutation of a valid one is read, or refused with <see cref="PolicyException"/>, never anything else.</summary>
+public class PolicyChainParserTests
+{
+    [FsCheck.NUnit.Property(MaxTest = 400)]
+    public FsCheck.Property MutatedChain_IsReadOrRefusedInOneLine() =>
+        FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.ArbMap.Default.ArbFor<int>(), FsCheck.Fluent.ArbMap.Default.ArbFor<byte>(),
+            FsCheck.Fluent.ArbMap.Default.ArbFor<bool>(), (at, value, truncate) =>
+        {
+            var bytes = Valid.Value;
+            var i = (int)((uint)at % bytes.Length);
+            var mutated = truncate ? bytes[..i] : bytes.ToArray();
+            if (!truncate) mutated[i] = value;
+            try
+            {
+                var chain = PolicyJson.ReadChain(mutated);
+                PolicyChain.Verify(chain, PolicyDigest.Of(chain.Versions.Count > 0 ? chain.Versions[0].Policy : new TrustPolicy()));
+                return true;
+            }
+            catch (PolicyException e)
+            {
+                return !e.Message.Contains('\n');
+            }
+        });
+
+    private static readonly Lazy<byte[]> Valid = new(() =>
+    {
+        using var f = new PolicyFixture();
+        var v2 = PolicyChanges.Enrol(f.V1, f.Authenticator("dave@example.com").ToParticipant("Dave", Role.Steward), 1_700_000_001_000);
+        return PolicyJson.WriteChain(f.ChainWith(v2, "bob@example.com", "carol@example.com"));
+    });
+}
