@@ -67,13 +67,15 @@ public class ClusterConfigTests
         Assert.That(Directory.GetFiles(dir.Path), Is.Empty, "nothing was created");
     }
 
+    /// <summary>Without a Cluster section 'mpcsign node' runs a single node serving gRPC (Hosting/Grpc tests); its settings are checked first.</summary>
     [Test]
-    public void NodeCommand_WithoutAClusterSection_ExitsTwoWithOneLine()
+    public void NodeCommand_WithoutAClusterSection_ChecksItsGrpcSettingsBeforeStarting()
     {
         using var dir = new TempDir();
-        var r = Mpcsign.Run(dir.Path, "node", "--config", Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json"));
+        var r = Mpcsign.RunWith([("MPCSIGN_GRPC_LISTEN", "somewhere")], dir.Path, "node", "--config", Path.Combine(AppContext.BaseDirectory, "config", "mpcsign.json"));
         Assert.That(r.ExitCode, Is.EqualTo(2), r.Err);
         Assert.That(r.Err.Trim().Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(r.Err, Does.Contain("needs a Cluster section"));
+        Assert.That(r.Err, Does.Contain("MPCSIGN_GRPC_LISTEN: must be IP:PORT"));
+        Assert.That(Directory.GetFileSystemEntries(dir.Path), Is.Empty, "nothing was created");
     }
 }

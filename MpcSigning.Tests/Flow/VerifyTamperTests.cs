@@ -26,7 +26,10 @@ public class VerifyTamperTests
         _bundle = done.BundleJson.ToByteArray();
         var log = _node.Host.TransparencyLog.Identity;
         _trust = new VerifierTrust([_node.Host.CertificateAuthority.Certificate], log.PublicKey, log.KeyName, _node.Host.RelyingParty,
-            new QuorumPolicy { RequiredEngineers = 1, RequiredStewards = 2 }, null);
+            new QuorumPolicy { RequiredEngineers = 1, RequiredStewards = 2 }, null)
+        {
+            PinnedSignerKeys = _node.Host.SignerIdentities.Select(i => i.PublicKey).ToArray(),
+        };
     }
 
     [OneTimeTearDown]

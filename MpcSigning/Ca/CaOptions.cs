@@ -21,6 +21,9 @@ public sealed record CaOptions
     /// <summary>Clock used only to date a newly created CA certificate; issuance takes its time as a parameter.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Seals the CA key (every node passes its sealer); null keeps the plain PEM file (tests, tools).</summary>
+    public Sealing.KeySealer? Sealer { get; init; }
+
     internal void Validate()
     {
         if (!Uri.TryCreate(Issuer, UriKind.Absolute, out _))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MpcSigning.Hosting;
+using MpcSigning.Hosting.Grpc;
 using MpcSigning.Interop;
 using Serilog;
 using Serilog.Events;
@@ -44,6 +45,12 @@ public static class CliApp
         Recursive = true,
     };
 
+    public static readonly Option<string?> NodeUrl = new("--node")
+    {
+        Description = $"A running node to use over gRPC (mutual TLS, attested), https://HOST:PORT. Default: {GrpcNodeAccess.NodeVariable}, else the node embedded in this process",
+        Recursive = true,
+    };
+
     /// <summary>Marks log events whose detail (a stack trace) belongs in the log file, never on a user's console.</summary>
     private const string DetailOnly = "DetailOnly";
 
@@ -55,6 +62,7 @@ public static class CliApp
         root.Options.Add(LogJson);
         root.Options.Add(Wait);
         root.Options.Add(Verbose);
+        root.Options.Add(NodeUrl);
         foreach (var command in FlowCommands.Build()) root.Subcommands.Add(command);
         root.Subcommands.Add(NodeCommand.Build());
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
@@ -98,7 +106,10 @@ public static class CliApp
         try
         {
             Sodium.EnsureInitialized();
-            var context = new CliContext(parse.GetValue(DataDir), parse.GetValue(ConfigFile), Console.Out, Console.Error, parse.GetValue(Wait));
+            var context = new CliContext(parse.GetValue(DataDir), parse.GetValue(ConfigFile), Console.Out, Console.Error, parse.GetValue(Wait))
+            {
+                Node = parse.GetValue(NodeUrl) ?? (Environment.GetEnvironmentVariable(GrpcNodeAccess.NodeVariable) is { Length: > 0 } n ? n : null),
+            };
             return body(context).GetAwaiter().GetResult();
         }
         catch (Exception e)
@@ -145,4 +156,8 @@ public static class CliApp
 
 /// <summary>What a command body gets: where the node lives and where to write.</summary>
 /// <param name="WaitSeconds">--wait: how long the node's start waits while another process uses the data directory.</param>
-public sealed record CliContext(string? DataDir, string? ConfigFile, TextWriter Out, TextWriter Error, int? WaitSeconds);
+public sealed record CliContext(string? DataDir, string? ConfigFile, TextWriter Out, TextWriter Error, int? WaitSeconds)
+{
+    /// <summary>--node or MPCSIGN_NODE: a running node's gRPC address; null for the embedded node.</summary>
+    public string? Node { get; init; }
+}

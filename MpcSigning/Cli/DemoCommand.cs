@@ -82,7 +82,7 @@ internal static class DemoCommand
         var result = MpcsignVerifier.Verify(await File.ReadAllBytesAsync(bundlePath), sha, trust);
         if (!result.Ok) throw new CliException($"the demo's own bundle did not verify ({result.Check}): {result.Message}");
         o.WriteLine($" {step}. Verified offline: signature over the DSSE PAE, certificate chain to ca.pem, log inclusion and checkpoint, " +
-            "every approval, the quorum, the FROST threshold evidence and the enclave measurement,\n    each against the trust policy pinned by that fingerprint (credentials, roles, rule, t-of-n, measurement, CA, log key)");
+            "every approval, the quorum, the FROST threshold evidence (each share signed by a pinned signer identity) and the enclave measurement,\n    each against the trust policy pinned by that fingerprint (credentials, roles, rule, t-of-n, measurement, CA, log key)");
         o.WriteLine($"Bundle verified: {result.Message}.");
         return 0;
     }

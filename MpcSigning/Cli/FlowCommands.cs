@@ -115,17 +115,41 @@ internal static class FlowCommands
     private static Command Status()
     {
         var session = new Option<string>("--session") { Description = "Session id", Required = true };
-        var cmd = new Command("status", "Show a session's approvals, who is still needed, and its state") { session };
+        var watch = new Option<bool>("--watch") { Description = "Follow the session live until it is signed, expired or failed" };
+        var cmd = new Command("status", "Show a session's approvals, who is still needed, and its state") { session, watch };
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var id = Inputs.SessionId(p.GetValue(session)!);
+            if (p.GetValue(watch) && ctx.Node is null) throw WatchNeedsNode();
             await using var node = await NodeAccess.OpenAsync(ctx);
+            if (p.GetValue(watch)) return await WatchAsync(node, id, ctx);
             var status = await node.Client.StatusAsync(id);
             ctx.Out.WriteLine(Describe(status, node.BundleFile(status)));
             return 0;
         }));
         return cmd;
     }
+
+    /// <summary>Prints the session's state now and at each change until it is final (the node's WatchSession stream).</summary>
+    private static async Task<int> WatchAsync(INodeAccess node, byte[] id, CliContext ctx)
+    {
+        var first = true;
+        Task Show(SessionStatus s)
+        {
+            if (!first) ctx.Out.WriteLine();
+            first = false;
+            ctx.Out.WriteLine(Describe(s, node.BundleFile(s)));
+            ctx.Out.Flush();
+            return Task.CompletedTask;
+        }
+        // The embedded node holds the data directory while it runs: nobody else could approve, so there is nothing to follow.
+        if (node is not MpcSigning.Hosting.Grpc.GrpcNodeAccess remote) throw WatchNeedsNode();
+        var final = await remote.GrpcClient.WatchAsync(id, Show, TimeSpan.FromHours(24));
+        return final.Phase == SessionPhase.Completed ? 0 : CliErrors.Refused;
+    }
+
+    private static CliException WatchNeedsNode() =>
+        new("--watch follows a running node: give --node https://HOST:PORT (or MPCSIGN_NODE)", CliErrors.BadConfiguration);
 
     internal static string Needed(SessionStatus s) =>
         s.EngineersNeeded + s.StewardsNeeded == 0 ? "no more approvals"

@@ -6,7 +6,8 @@ using MpcSigning.Hosting.Cluster;
 namespace MpcSigning.Cli;
 
 /// <summary>
-/// mpcsign node: runs one long-lived member of a cluster with the roles its configuration names, until SIGTERM or SIGINT
+/// mpcsign node: without a Cluster section, one node with every role serving gRPC (<see cref="SingleNode"/>); with one,
+/// runs one long-lived member of a cluster with the roles its configuration names, until SIGTERM or SIGINT
 /// (then Akka's coordinated shutdown: singletons handed over, the cluster left) or until the cluster downs it.
 /// </summary>
 internal static class NodeCommand
@@ -16,18 +17,16 @@ internal static class NodeCommand
 
     public static Command Build()
     {
-        var cmd = new Command("node", "Run one member of an mpcsign cluster with the roles its --config names (see config/cluster/)");
+        var cmd = new Command("node", "Run a node serving gRPC (every role), or with a Cluster section in --config one member of a cluster (see config/cluster/)");
         cmd.SetAction(p => CliApp.Execute(p, RunAsync));
         return cmd;
     }
 
     private static async Task<int> RunAsync(CliContext ctx)
     {
-        if (ctx.ConfigFile is null)
-            throw new CliException("--config: 'mpcsign node' needs the member's configuration file, e.g. --config config/cluster/authn.json",
-                CliErrors.BadConfiguration);
         var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable)
             with { LockWait = DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable) };
+        if (config.Cluster is null) return await SingleNode.RunAsync(ctx, config);
         var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext signal)
         {

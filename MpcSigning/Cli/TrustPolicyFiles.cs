@@ -7,7 +7,9 @@ using MpcSigning.Proto.Policy;
 namespace MpcSigning.Cli;
 
 /// <summary>The verified trust policy versions a verify run uses, and what they were pinned by.</summary>
-internal sealed record ResolvedPolicies(IReadOnlyList<TrustPolicy> Versions, string PinDescription);
+/// <param name="SignerKeys">The signer identity keys of the version the bundle names (else the newest): what the FROST
+/// evidence's verifying shares must be signed by.</param>
+internal sealed record ResolvedPolicies(IReadOnlyList<TrustPolicy> Versions, string PinDescription, IReadOnlyList<byte[]> SignerKeys);
 
 /// <summary>Where verify finds the trust policy chain and its pin, and where trust-root writes it.</summary>
 internal static class TrustPolicyFiles
@@ -57,7 +59,10 @@ internal static class TrustPolicyFiles
         }
         try
         {
-            return new ResolvedPolicies(PolicyChain.Verify(chain, pin), description);
+            var versions = PolicyChain.Verify(chain, pin);
+            var named = NamedPolicy(bundleJson);
+            var version = versions.FirstOrDefault(v => named is not null && v.Version == named.Version) ?? versions[^1];
+            return new ResolvedPolicies(versions, description, version.Signers.Select(s => s.IdentityPublicKey.ToByteArray()).ToArray());
         }
         catch (PolicyException e)
         {

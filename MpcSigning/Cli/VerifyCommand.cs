@@ -3,6 +3,7 @@ using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Bundle.Verification;
 using MpcSigning.Hosting;
 using MpcSigning.TLog;
+using MpcSigning.Storage.Sqlite;
 using MpcSigning.TLog.Storage.Sqlite;
 
 namespace MpcSigning.Cli;
@@ -37,6 +38,8 @@ internal static class VerifyCommand
             var dataDir = Path.GetFullPath(string.IsNullOrWhiteSpace(ctx.DataDir) ? DataDirectory.DefaultPath : ctx.DataDir);
             var node = Directory.Exists(dataDir) ? dataDir : null;
             var given = p.GetValue(bundle) is { } bundlePath ? Inputs.ReadFile(bundlePath, "--bundle") : null;
+            if (ctx.Node is { } url && (given is null || p.GetValue(trustRoot) is null))
+                return await VerifyWithNodeAsync(url, given, sha, p.GetValue(trustRoot), p.GetValue(ca), config, ctx);
             var trust = p.GetValue(trustRoot) is { } rootPath ? TrustMaterial.FromTrustedRoot(rootPath)
                 : (node is null ? null : TrustMaterial.FromDataDirectory(node, config))
                   ?? throw new CliException(NoTrust(dataDir, p.GetValue(ca) is not null), CliErrors.BadConfiguration);
@@ -46,7 +49,7 @@ internal static class VerifyCommand
                 sha, config, ctx);
             if (p.GetValue(ca) is { } caPath) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
             var policies = TrustPolicyFiles.Resolve(p.GetValue(policy), p.GetValue(trustRoot), node, p.GetValue(pin), json);
-            var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config) with { Policies = policies?.Versions });
+            var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config, policies?.SignerKeys) with { Policies = policies?.Versions });
             if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
             ctx.Out.WriteLine("verified: " + result.Message + (policies is null ? "" : $"; trust policy pinned at {policies.PinDescription}"));
             if (policies is null)
@@ -57,8 +60,43 @@ internal static class VerifyCommand
         return cmd;
     }
 
-    internal static VerifierTrust Trust(TrustMaterial t, NodeConfig config) => new(t.CaCertificates, t.LogPublicKey, t.LogKeyName,
-        new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), config.Coordinator.Policy, config.TeePolicyHash);
+    /// <summary>
+    /// With --node: the bundle (unless --bundle) is the newest logged session's for the digest, and the trust (unless
+    /// --trust-root) the node's TrustedRoot, both fetched over gRPC from the attested node; the checks run here.
+    /// </summary>
+    private static async Task<int> VerifyWithNodeAsync(string url, byte[]? given, byte[] sha, string? trustRootPath, string? caPath,
+        NodeConfig config, CliContext ctx)
+    {
+        await using var node = await Hosting.Grpc.GrpcNodeAccess.ConnectAsync(url, config, DataDirectory.Open(ctx.DataDir), Environment.GetEnvironmentVariable);
+        var trust = trustRootPath is not null ? TrustMaterial.FromTrustedRoot(trustRootPath)
+            : TrustMaterial.FromTrustedRootJson(await node.TrustedRootJsonAsync(), $"the TrustedRoot of {node.Url}");
+        if (caPath is not null) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
+        var json = given;
+        if (json is null)
+        {
+            var found = await node.Client.FindLogEntriesAsync(sha);
+            if (found.Entries.Count == 0)
+                throw new CliException($"the log of {node.Url} has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed there?");
+            var newest = found.Entries[^1];
+            var status = await node.Client.StatusAsync(Inputs.SessionId(newest.SessionId));
+            if (status.BundleJson.IsEmpty)
+                throw new CliException($"log entry {newest.LogIndex} belongs to session {newest.SessionId}, whose bundle the node does not have");
+            json = status.BundleJson.ToByteArray();
+        }
+        var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config));
+        if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
+        ctx.Out.WriteLine("verified: " + result.Message);
+        return 0;
+    }
+
+    /// <param name="pinnedSignerKeys">The signer identity keys to pin (the trust policy's); null or empty: the ones the
+    /// trust material publishes ('mpcsign trust-root', or the local node's).</param>
+    internal static VerifierTrust Trust(TrustMaterial t, NodeConfig config, IReadOnlyList<byte[]>? pinnedSignerKeys = null) =>
+        new(t.CaCertificates, t.LogPublicKey, t.LogKeyName,
+            new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]), config.Coordinator.Policy, config.TeePolicyHash)
+        {
+            PinnedSignerKeys = pinnedSignerKeys is { Count: > 0 } ? pinnedSignerKeys : t.Signers.Select(s => s.IdentityPublicKey.ToByteArray()).ToArray(),
+        };
 
     private static string NoTrust(string dataDir, bool caGiven) =>
         $"nothing to verify against: no --trust-root, and {dataDir} holds no node{(caGiven ? " (--ca alone is not enough: the log's key is needed too)" : "")}; " +
@@ -74,11 +112,10 @@ internal static class VerifyCommand
         if (!File.Exists(data.File(NodeHost.DatabaseFileName)))
             throw new CliException($"{dataDir} holds no node's log; give --bundle FILE", CliErrors.BadConfiguration);
         using var held = await data.LockAsync(DataDirectory.LockWait(ctx.WaitSeconds, Environment.GetEnvironmentVariable), ctx.Error);
-        await using var log = SqliteTransparencyLog.Open(data, new TLogOptions
-        {
-            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
-        });
-        var found = await log.FindByArtifactDigestAsync(Convert.ToHexStringLower(sha));
+        // the log's entries only: no log key is opened (it may be sealed to the node's enclave), no attestation is made
+        using var store = new SqliteLogStore(SqliteDatabase.Open(data.File(NodeHost.DatabaseFileName)));
+        store.Initialize();
+        var found = store.FindByArtifactDigest(Convert.ToHexStringLower(sha));
         if (found.Count == 0)
             throw new CliException($"the log in {dataDir} has no entry for sha256:{Convert.ToHexStringLower(sha)}; was it signed on this node?");
         var newest = found[^1];

@@ -24,12 +24,14 @@ public interface INodeAccess : IAsyncDisposable
 public static class NodeAccess
 {
     /// <summary>
+    /// With --node (or MPCSIGN_NODE): that running node over gRPC, attested before anything is sent.
     /// With a Cluster section in the configuration: a client of that cluster (no roles, no data directory lock; bundles
     /// are saved under --data-dir). Without: the node embedded in this process on --data-dir, as always.
     /// </summary>
     public static async Task<INodeAccess> OpenAsync(Cli.CliContext ctx)
     {
         var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable);
+        if (ctx.Node is { } url) return await Grpc.GrpcNodeAccess.ConnectAsync(url, config, DataDirectory.Open(ctx.DataDir), Environment.GetEnvironmentVariable);
         if (config.Cluster is not null) return await Cluster.ClusterConnection.ConnectAsync(config, DataDirectory.Open(ctx.DataDir));
         return await NodeHost.StartAsync(ctx);
     }

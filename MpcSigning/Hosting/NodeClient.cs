@@ -8,37 +8,42 @@ using MpcSigning.Proto.TLog;
 namespace MpcSigning.Hosting;
 
 /// <summary>
-/// A client's view of a node: request-reply over the node's actors. The same calls will go over an attested link when
-/// the CLI reaches a remote node (--node), without the commands changing.
+/// A client's view of a node: request-reply over the node's actors. The CLI reaching a remote node over gRPC (--node)
+/// uses a subclass (<see cref="Grpc.GrpcNodeClient"/>) with the same calls, so the commands do not change.
 /// </summary>
-public sealed class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, TimeSpan timeout)
+public class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, TimeSpan timeout)
 {
-    public Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
+    /// <summary>For a subclass that reaches the node another way (overriding every call).</summary>
+    protected NodeClient() : this(ActorRefs.Nobody, ActorRefs.Nobody, ActorRefs.Nobody, TimeSpan.Zero)
+    {
+    }
+
+    public virtual Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
         Call<ParticipantEnrolled>(authN, new EnrollParticipant { RequestId = NewId(), Participant = participant });
 
-    public async Task<Participant> FindParticipantAsync(string email) =>
+    public virtual async Task<Participant> FindParticipantAsync(string email) =>
         (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email })).Participant;
 
-    public Task<SigningRequested> RequestSigningAsync(byte[] artifactDigest, string artifactName, string requester) =>
+    public virtual Task<SigningRequested> RequestSigningAsync(byte[] artifactDigest, string artifactName, string requester) =>
         Call<SigningRequested>(coordinator, new RequestSigning
         {
             RequestId = NewId(), ArtifactDigest = ByteString.CopyFrom(artifactDigest), ArtifactName = artifactName, Requester = requester,
         });
 
-    public Task<SessionStatus> ApproveAsync(byte[] sessionId, string email, Assertion assertion, Role role = Role.Unspecified) =>
+    public virtual Task<SessionStatus> ApproveAsync(byte[] sessionId, string email, Assertion assertion, Role role = Role.Unspecified) =>
         Call<SessionStatus>(coordinator, new SubmitApproval
         {
             RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId), ParticipantEmail = email, Assertion = assertion, Role = role,
         }, signing: true);
 
-    public Task<SessionStatus> StatusAsync(byte[] sessionId) =>
+    public virtual Task<SessionStatus> StatusAsync(byte[] sessionId) =>
         Call<SessionStatus>(coordinator, new GetSessionStatus { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) });
 
     /// <summary>Finishes a session cut off mid-signing; returns its final status.</summary>
-    public Task<SessionStatus> ResumeSigningAsync(byte[] sessionId) =>
+    public virtual Task<SessionStatus> ResumeSigningAsync(byte[] sessionId) =>
         Call<SessionStatus>(coordinator, new ResumeSigning { RequestId = NewId(), SessionId = ByteString.CopyFrom(sessionId) }, signing: true);
 
-    public Task<LogEntriesFound> FindLogEntriesAsync(byte[] artifactDigest) =>
+    public virtual Task<LogEntriesFound> FindLogEntriesAsync(byte[] artifactDigest) =>
         Call<LogEntriesFound>(tlog, new FindLogEntries { RequestId = NewId(), ArtifactDigestHex = Convert.ToHexStringLower(artifactDigest) });
 
     private async Task<T> Call<T>(IActorRef target, object message, bool signing = false)

@@ -8,6 +8,7 @@ using MpcSigning.AuthN.Registry.Sqlite;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Ca;
 using MpcSigning.Ca.File;
+using MpcSigning.Signing.Identity;
 using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
@@ -81,6 +82,9 @@ public sealed class NodeHost : INodeAccess
     /// <summary>The trust policy in force, made (version 1, the bootstrap) from the enrolled participants if there is none yet.</summary>
     public Proto.Policy.TrustPolicy CurrentPolicy() => _currentPolicy!();
 
+    /// <summary>The attested identities of this node's signers (PinnedSigner records for the trust policy: <c>Record</c>).</summary>
+    public IReadOnlyList<SignerIdentity> SignerIdentities { get; private set; } = [];
+
     public string BundleDirectory => Data.File("bundles");
 
     public string BundleFile(Proto.Coordinator.SessionStatus status) => BundlePath(status.SessionId.ToByteArray());
@@ -117,10 +121,15 @@ public sealed class NodeHost : INodeAccess
         var db = SqliteDatabase.Open(data.File(DatabaseFileName));
         var journal = SqliteDatabase.Open(data.File(NodeAkkaConfig.JournalFileName)); // WAL mode before the journal's first connection
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
-        var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+        var sealer = NodeSealing.For(config, data, attestation);
+        var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
+        // one attested identity per signer of this node; each signs its verifying share at the end of every DKG
+        var identities = new List<SignerIdentity>();
+        for (var i = 1; i <= config.Signers; i++)
+            identities.Add(await SignerIdentity.OpenAsync(data, $"{config.NodeName}/signer-{i}", sealer, attestation.Provider, CancellationToken.None));
         var log = SqliteTransparencyLog.Open(data, db, new TLogOptions
         {
-            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+            Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
         }, clock);
         var enrolled = new SqliteParticipantRegistry(db, clock);
         var policy = new PolicyStore(data.Path);
@@ -129,7 +138,11 @@ public sealed class NodeHost : INodeAccess
         Proto.Policy.TrustPolicy CurrentPolicy()
         {
             var (current, created) = policy.Bootstrap(() => PolicyStore.MakeV1(enrolled.List(), config, ca.Certificate.RawData,
-                log.Identity.PublicKey, measurement, clock.GetUtcNow().ToUnixTimeMilliseconds()));
+                log.Identity.PublicKey, measurement, clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                identities.Select(i => new Proto.Policy.PinnedSigner
+                {
+                    Name = i.Record.Name, IdentityPublicKey = i.Record.IdentityPublicKey, AttestationReport = i.Record.AttestationReport,
+                })));
             if (created)
                 Serilog.Log.Warning("trust policy v1 created in {File}: {Participants} participants; pin its fingerprint {Fingerprint}",
                     policy.FilePath, current.Participants.Count, PolicyDigest.Fingerprint(current));
@@ -155,7 +168,7 @@ public sealed class NodeHost : INodeAccess
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
                         var signers = Enumerable.Range(1, config.Signers)
-                            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), "signer-" + i)).ToArray();
+                            .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
                             measurement, data.File("bundles"), timeout) { Policy = CurrentPolicy };
                         var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
@@ -178,6 +191,7 @@ public sealed class NodeHost : INodeAccess
             node._currentPolicy = CurrentPolicy;
             node.Policy = policy;
             await node.ResumeInterruptedAsync(InterruptedSessions.Find(journal, system.Settings.Config));
+            node.SignerIdentities = identities;
             node._dataLock = dataLock.Keep();
             return node;
         }
@@ -187,6 +201,7 @@ public sealed class NodeHost : INodeAccess
             host.Dispose();
             await log.DisposeAsync();
             ca.Dispose();
+            foreach (var identity in identities) identity.Dispose();
             throw;
         }
     }
@@ -219,6 +234,7 @@ public sealed class NodeHost : INodeAccess
         }
         finally
         {
+            foreach (var identity in SignerIdentities) identity.Dispose();
             _dataLock?.Dispose();
         }
     }

@@ -64,6 +64,8 @@ public sealed record TLogOptions
     public string KeyName { get; init; } = "mpcsign.local/log";
     public string BaseUrl { get; init; } = "https://mpcsign.local/log";
     public string KeyFileName { get; init; } = "tlog-ed25519.key";
+    /// <summary>Seals the log key (as KeyFileName + ".sealed"; every node passes its sealer); null keeps the plain seed file.</summary>
+    public Sealing.KeySealer? Sealer { get; init; }
     /// <summary>Most appends that share one transaction and one fsync.</summary>
     public int MaxBatch { get; init; } = 4096;
 }

@@ -7,6 +7,9 @@ using MpcSigning.Proto.Signing;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Frost;
 using MpcSigning.Signing.Threshold;
+using MpcSigning.Signing.Identity;
+using MpcSigning.Hosting;
+using MpcSigning.Tests.Transport.Support;
 
 namespace MpcSigning.Tests.Signing.Threshold;
 
@@ -25,8 +28,36 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
         public Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct) => Task.FromResult(why);
     }
 
-    private IActorRef[] Signers(string? verdict = null) => Enumerable.Range(1, 3)
-        .Select(i => Sys.ActorOf(Props.Create(() => new FrostSignerActor(new FixedVerdict(verdict))), "signer-" + i)).ToArray();
+    private readonly List<IDisposable> _owned = new();
+    private byte[][] _pinned = [];
+
+    [TearDown]
+    public void DisposeIdentities()
+    {
+        foreach (var d in _owned) d.Dispose();
+    }
+
+    /// <summary>Three attested signer identities (plain seed files in a temporary directory, simulated reports).</summary>
+    private SignerIdentity[] Identities()
+    {
+        var dir = new MpcSigning.Tests.AuthN.TempDir();
+        var provider = LinkWorld.NewProvider();
+        _owned.Add(dir);
+        _owned.Add(provider);
+        var identities = Enumerable.Range(1, 3)
+            .Select(i => SignerIdentity.OpenAsync(DataDirectory.Open(dir.Path), "signer-" + i, null, provider, CancellationToken.None).GetAwaiter().GetResult())
+            .ToArray();
+        _owned.InsertRange(0, identities);
+        _pinned = identities.Select(i => i.PublicKey).ToArray();
+        return identities;
+    }
+
+    private IActorRef[] Signers(string? verdict = null)
+    {
+        var identities = Identities();
+        return Enumerable.Range(1, 3)
+            .Select(i => Sys.ActorOf(Props.Create(() => new FrostSignerActor(new FixedVerdict(verdict), identities[i - 1])), "signer-" + i)).ToArray();
+    }
 
     private static QuorumEvidence Evidence(ByteString session) => new() { SessionId = session, ArtifactDigest = ByteString.CopyFrom(new byte[32]) };
 
@@ -70,6 +101,24 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
     }
 
     [Test]
+    public void Signers_DkgCompleted_EachSignsItsVerifyingShareWithItsOwnIdentity()
+    {
+        var signers = Signers();
+        var session = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        var done = RunDkg(signers, session);
+        Assert.That(done.Select(d => d.Endorsement.IdentityPublicKey).Distinct().Count(), Is.EqualTo(3), "three distinct identities");
+        foreach (var d in done)
+        {
+            var keys = d.PublicKeys;
+            var message = SignerIdentity.EndorsedMessage(session.Span, keys.GroupPublicKey.Span, d.Identifier, keys.VerifyingShares[d.Identifier].Span, 2, 3);
+            Assert.That(d.Endorsement.Identifier, Is.EqualTo(d.Identifier));
+            Assert.That(Ed25519.Verify(d.Endorsement.IdentityPublicKey.Span, message, d.Endorsement.Signature.Span), Is.True);
+            var other = SignerIdentity.EndorsedMessage(Guid.NewGuid().ToByteArray(), keys.GroupPublicKey.Span, d.Identifier, keys.VerifyingShares[d.Identifier].Span, 2, 3);
+            Assert.That(Ed25519.Verify(d.Endorsement.IdentityPublicKey.Span, other, d.Endorsement.Signature.Span), Is.False, "bound to the session");
+        }
+    }
+
+    [Test]
     public void Signer_AfterDestroySessionKey_RefusesToCommit()
     {
         var signers = Signers();
@@ -101,5 +150,51 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
         Watch(signer);
         Sys.Stop(signer);
         ExpectTerminated(signer, Wait);
+    }
+
+    /// <summary>Stands in front of a real signer and flips a byte of the identity signature in its DKG result.</summary>
+    private sealed class ForgingProxy : ReceiveActor
+    {
+        public ForgingProxy(IActorRef signer)
+        {
+            IActorRef? coordinator = null;
+            Receive<FrostDkgBegin>(m =>
+            {
+                coordinator = Sender;
+                signer.Tell(m, Self);
+            });
+            Receive<FrostDkgCompleted>(m =>
+            {
+                var forged = m.Clone();
+                var sig = forged.Endorsement.Signature.ToByteArray();
+                sig[0] ^= 0x01;
+                forged.Endorsement.Signature = ByteString.CopyFrom(sig);
+                coordinator!.Tell(forged);
+            });
+            ReceiveAny(m => signer.Forward(m));
+        }
+    }
+
+    [Test]
+    public void SessionSigning_ASignerWhoseIdentitySignatureDoesNotVerify_FailsTheKeyGeneration()
+    {
+        var signers = Signers();
+        signers[1] = Sys.ActorOf(Props.Create(() => new ForgingProxy(signers[1])), "forging-proxy");
+        var signing = new FrostSessionSigning(signers, 2, Wait);
+        var e = Assert.ThrowsAsync<InvalidOperationException>(() => signing.CreateKeyAsync(Evidence(ByteString.CopyFrom(Guid.NewGuid().ToByteArray())), CancellationToken.None));
+        Assert.That(e!.Message, Does.Contain("signer 2 did not sign its verifying share with its identity key"));
+    }
+
+    [Test]
+    public async Task SessionSigning_HonestSigners_PutEveryIdentitySignatureIntoTheEvidence()
+    {
+        var signing = new FrostSessionSigning(Signers(), 2, Wait);
+        var session = Guid.NewGuid().ToByteArray();
+        await signing.CreateKeyAsync(Evidence(ByteString.CopyFrom(session)), CancellationToken.None);
+        var signed = await signing.SignAsync(session, "payload"u8.ToArray(), CancellationToken.None);
+        var evidence = MpcSigning.Signing.Frost.ThresholdEvidenceJson.Read(signed.ThresholdEvidenceJson);
+        Assert.That(evidence.Endorsements.Select(x => x.Identifier), Is.EqualTo(new uint[] { 1, 2, 3 }));
+        Assert.That(MpcSigning.Bundle.Verification.SignerIdentityCheck.Check(session, evidence, _pinned), Is.Null);
+        signing.Destroy(session);
     }
 }

@@ -32,6 +32,10 @@ public sealed record VerifierTrust(
     /// FROST t-of-n are checked against it. Null: no policy (approvals checked only against themselves).
     /// </summary>
     public IReadOnlyList<MpcSigning.Proto.Policy.TrustPolicy>? Policies { get; init; }
+
+    /// <summary>The identity keys of the pinned FROST signers (the trust policy's PinnedSigner keys, else trust-root's):
+    /// every verifying share used must be signed by a distinct one of them (<see cref="SignerIdentityCheck"/>).</summary>
+    public IReadOnlyList<byte[]> PinnedSignerKeys { get; init; } = [];
 }
 
 /// <summary>The verdict: Ok, or the first check that failed, named in one line.</summary>
@@ -87,7 +91,7 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
         // The policy first: a forgery is named for what it lacks (a policy reachable from the pin, its credentials, roles).
-        return CheckThreshold(section, info) ?? CheckPolicy(section, info, trust)
+        return CheckThreshold(section, info, trust.PinnedSignerKeys) ?? CheckPolicy(section, info, trust)
             ?? CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals" +
                 (trust.Policies is { Count: > 0 } && section.TrustPolicy is { } tp ? $" under trust policy v{tp.Version}, " : ", ") +
@@ -120,9 +124,9 @@ public static class MpcsignVerifier
         return null;
     }
 
-    /// <summary>The certificate's key is the FROST group key that the recorded verifying shares interpolate to, and t
-    /// distinct known signers made the signature.</summary>
-    private static VerifyResult? CheckThreshold(MpcsignSection s, SessionCertificateInfo info)
+    /// <summary>The certificate's key is the FROST group key that the recorded verifying shares interpolate to, t
+    /// distinct known signers made the signature, and the shares they used are signed by distinct pinned signer identities.</summary>
+    private static VerifyResult? CheckThreshold(MpcsignSection s, SessionCertificateInfo info, IReadOnlyList<byte[]> pinnedSignerKeys)
     {
         if (s.FrostJson is null) return VerifyResult.Fail("threshold", "the bundle has no FROST threshold evidence (mpcsign.frost)");
         ThresholdEvidence evidence;
@@ -135,7 +139,10 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("threshold", "mpcsign.frost is malformed: " + e.Message);
         }
         var verdict = ThresholdEvidenceVerifier.Verify(evidence, info.Ed25519PublicKey);
-        return verdict.IsValid ? null : VerifyResult.Fail("threshold", verdict.Message);
+        if (!verdict.IsValid) return VerifyResult.Fail("threshold", verdict.Message);
+        // the one place the shares are tied to the pinned signer identities
+        var unbound = SignerIdentityCheck.Check(s.SessionId, evidence, pinnedSignerKeys);
+        return unbound is null ? null : VerifyResult.Fail("signers", unbound);
     }
 
     /// <summary>The bundle against the trust policy version it names, reached from the pinned one.</summary>

@@ -7,13 +7,16 @@ namespace MpcSigning.Ca.File;
 
 /// <summary>
 /// The CA whose ECDSA P-384 key is a PKCS#8 PEM file (mode 0600) in the data directory, beside its self-signed
-/// certificate <c>ca.pem</c>. Both are created on first start and reused afterwards. Sealing the key to the
-/// enclave comes later; until then the file mode is the only protection.
+/// certificate <c>ca.pem</c>. Both are created on first start and reused afterwards. With <see cref="CaOptions.Sealer"/>
+/// (every node) the key is sealed instead (<c>ca-key.sealed</c>, see <see cref="Sealing.KeySealer"/>), and a plain
+/// <c>ca-key.pem</c> left from before is sealed and deleted on first open.
 /// </summary>
 public sealed partial class FileCertificateAuthority : ICertificateAuthority, IDisposable
 {
     public const string KeyFileName = "ca-key.pem";
     public const string CertificateFileName = "ca.pem";
+    public const string SealedKeyFileName = "ca-key.sealed";
+    public const string SealingPurpose = "ca-key";
 
     private readonly ECDsa _key;
     private readonly CaOptions _options;
@@ -39,6 +42,10 @@ public sealed partial class FileCertificateAuthority : ICertificateAuthority, ID
         var keyPath = dir.File(KeyFileName);
         var certPath = dir.File(CertificateFileName);
 
+        if (options.Sealer is not null) return OpenSealed(dir, certPath, options);
+        if (System.IO.File.Exists(dir.File(SealedKeyFileName)))
+            throw new CaException(CaErrorCode.CaStorageCorrupt,
+                $"the CA key in {dir.Path} is sealed ('{SealedKeyFileName}'); only the node, with its sealing key, opens it.");
         if (!System.IO.File.Exists(keyPath))
         {
             if (System.IO.File.Exists(certPath))

@@ -105,7 +105,29 @@ public sealed class ClusterConnection : INodeAccess
         var spki = LogKey.SpkiOf(key);
         var identity = new LogIdentity(log.Origin, log.KeyName, log.BaseUrl, key, spki, Crypto.Hashes.Sha256(spki));
         using var certificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer.Span);
-        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity);
+        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity, await SignerIdentitiesAsync(timeout));
+    }
+
+    /// <summary>The identity record of every signer member that answers within <paramref name="timeout"/> (n at most).</summary>
+    private async Task<IReadOnlyList<Proto.Identity.SignerIdentityRecord>> SignerIdentitiesAsync(TimeSpan timeout)
+    {
+        var inbox = Inbox.Create(_system);
+        var client = await _system.ActorSelection("/user/cluster-client").ResolveOne(timeout);
+        client.Tell(new ClusterClient.SendToAll("/user/" + ClusterSigners.ActorName, new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }), inbox.Receiver);
+        var found = new Dictionary<string, Proto.Identity.SignerIdentityRecord>();
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (found.Count < _config.Signers && DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                if (await inbox.ReceiveAsync(deadline - DateTimeOffset.UtcNow) is Proto.Identity.SignerIdentityRecord r) found[r.Name] = r;
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+        }
+        return found.Values.OrderBy(r => r.Name, StringComparer.Ordinal).ToArray();
     }
 
     public async ValueTask DisposeAsync()

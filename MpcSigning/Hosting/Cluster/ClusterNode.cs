@@ -10,6 +10,7 @@ using MpcSigning.AuthN.Registry.Sqlite;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Ca;
 using MpcSigning.Ca.File;
+using MpcSigning.Signing.Identity;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
@@ -90,6 +91,14 @@ public sealed class ClusterNode : IAsyncDisposable
         bool Has(string role) => config.Roles.Contains(role);
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         if (attestation.Provider is IDisposable ownedProvider) owned.Add(ownedProvider);
+        var sealer = NodeSealing.For(config, data, attestation);
+        // a signer member's attested identity: it signs its verifying share at the end of every DKG
+        SignerIdentity? identity = null;
+        if (Has("signer"))
+        {
+            identity = await SignerIdentity.OpenAsync(data, config.NodeName, sealer, attestation.Provider, CancellationToken.None);
+            owned.Add(identity);
+        }
         var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
         var timeout = config.Coordinator.ServiceTimeout;
         var journalPath = data.File(NodeAkkaConfig.JournalFileName);
@@ -99,7 +108,7 @@ public sealed class ClusterNode : IAsyncDisposable
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
-            ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock });
+            ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
             owned.Add(ca);
         }
         SqliteTransparencyLog? log = null;
@@ -107,7 +116,7 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             log = SqliteTransparencyLog.Open(data, db!, new TLogOptions
             {
-                Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl,
+                Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
             }, clock);
             ownedAsync.Add(log);
         }
@@ -139,7 +148,9 @@ public sealed class ClusterNode : IAsyncDisposable
                         if (Has("signer"))
                         {
                             var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy);
-                            system.ActorOf(Props.Create(() => new FrostSignerActor(evidence)), ClusterSigners.ActorName);
+                            var signerActor = system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identity!)), ClusterSigners.ActorName);
+                            // clients ask every signer for its identity record ('mpcsign trust-root')
+                            ClusterClientReceptionist.Get(system).RegisterService(signerActor);
                         }
                         if (Has("coordinator"))
                         {

@@ -5,6 +5,8 @@ using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
 using MpcSigning.Signing.Frost;
+using MpcSigning.Signing.Identity;
+using MpcSigning.Proto.Identity;
 
 namespace MpcSigning.Signing.Threshold;
 
@@ -19,6 +21,7 @@ public sealed class FrostSessionSigning(Func<CancellationToken, Task<IReadOnlyLi
     : ISessionSigning
 {
     private readonly ConcurrentDictionary<string, PublicKeyPackage> _keys = new();
+    private readonly ConcurrentDictionary<string, ShareEndorsement[]> _endorsements = new();
     private readonly ConcurrentDictionary<string, IReadOnlyList<IActorRef>> _signers = new();
 
     /// <summary>Always the same signer actors (every signer in this process).</summary>
@@ -52,6 +55,19 @@ public sealed class FrostSessionSigning(Func<CancellationToken, Task<IReadOnlyLi
         var keys = done[0].PublicKeys;
         if (done.Any(d => !d.PublicKeys.Equals(keys)))
             throw new InvalidOperationException("the signers disagree on the DKG's public keys");
+        // each signer's identity signature over its share must hold here, or the bundle would not verify
+        foreach (var d in done)
+        {
+            var e = d.Endorsement;
+            if (e is null || e.Identifier != d.Identifier || !keys.VerifyingShares.TryGetValue(d.Identifier, out var share) ||
+                !Crypto.Ed25519.Verify(e.IdentityPublicKey.Span,
+                    SignerIdentity.EndorsedMessage(evidence.SessionId.Span, keys.GroupPublicKey.Span, d.Identifier, share.Span, keys.MinSigners, keys.MaxSigners),
+                    e.Signature.Span))
+                throw new InvalidOperationException($"signer {d.Identifier} did not sign its verifying share with its identity key");
+        }
+        if (done.Select(d => d.Endorsement.IdentityPublicKey).Distinct().Count() != done.Length)
+            throw new InvalidOperationException("two signers share one identity key; each signer needs its own");
+        _endorsements[Convert.ToHexStringLower(evidence.SessionId.Span)] = done.Select(d => d.Endorsement).ToArray();
         _keys[Convert.ToHexStringLower(evidence.SessionId.Span)] = keys;
         return keys.GroupPublicKey.ToByteArray();
     }
@@ -69,12 +85,15 @@ public sealed class FrostSessionSigning(Func<CancellationToken, Task<IReadOnlyLi
         var shares = await Task.WhenAll(chosen.Select(s => Expect<FrostSigned>(s, new FrostSign { RequestId = Id(), SessionId = session, Package = package }, ct)));
         var signature = FrostAggregator.Aggregate(package, shares.Select(s => s.Share).ToArray(), keys);
         var ids = package.Commitments.Select(c => c.Identifier).ToArray();
-        return new SessionSignature(signature, ThresholdEvidenceJson.Write(ThresholdEvidenceJson.FromPublicKeys(keys, ids)));
+        var thresholdEvidence = ThresholdEvidenceJson.FromPublicKeys(keys, ids);
+        if (_endorsements.TryGetValue(Convert.ToHexStringLower(sessionId), out var endorsements)) thresholdEvidence.Endorsements.AddRange(endorsements);
+        return new SessionSignature(signature, ThresholdEvidenceJson.Write(thresholdEvidence));
     }
 
     public void Destroy(byte[] sessionId)
     {
         _keys.TryRemove(Convert.ToHexStringLower(sessionId), out _);
+        _endorsements.TryRemove(Convert.ToHexStringLower(sessionId), out _);
         if (!_signers.TryRemove(Convert.ToHexStringLower(sessionId), out var signers)) return;
         foreach (var s in signers) s.Tell(new DestroySessionKey { SessionId = ByteString.CopyFrom(sessionId) });
     }

@@ -5,7 +5,9 @@ using MpcSigning.Hosting.Cluster;
 using MpcSigning.Proto.Common;
 using MpcSigning.Proto.Frost;
 using MpcSigning.Proto.Signing;
+using MpcSigning.Proto.Trust;
 using MpcSigning.Signing.Frost;
+using MpcSigning.Signing.Identity;
 
 namespace MpcSigning.Signing.Threshold;
 
@@ -17,11 +19,14 @@ namespace MpcSigning.Signing.Threshold;
 public sealed partial class FrostSignerActor : ReceiveActor
 {
     private readonly IQuorumEvidenceVerifier _evidence;
+    private readonly SignerIdentity _identity;
     private readonly Dictionary<string, SignerSession> _sessions = new();
 
-    public FrostSignerActor(IQuorumEvidenceVerifier evidence)
+    /// <param name="identity">This signer's attested identity; it signs every DKG result (owned by the host, not the actor).</param>
+    public FrostSignerActor(IQuorumEvidenceVerifier evidence, SignerIdentity identity)
     {
         _evidence = evidence;
+        _identity = identity;
         ReceiveAsync<FrostDkgBegin>(OnBeginAsync);
         Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
         {
@@ -36,6 +41,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
             Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer", LinkAttestation.Of(Sender));
             Advance(s);
         }));
+        Receive<GetTrustMaterial>(_ => Sender.Tell(_identity.Record)); // public: the PinnedSigner record of this signer
         Receive<FrostCommit>(OnCommit);
         Receive<FrostSign>(OnSign);
         Receive<DestroySessionKey>(m =>
@@ -97,8 +103,12 @@ public sealed partial class FrostSignerActor : ReceiveActor
         if (s.Part2Done && s.Keys is null && s.Round2.Count == s.Peers.Count - 1)
         {
             s.Keys = s.Participant.DkgPart3(s.Round1, s.Round2);
-            s.ReplyTo!.Tell(new FrostDkgCompleted { RequestId = s.RequestId, SessionId = s.SessionId, Identifier = s.Identifier, PublicKeys = s.Keys });
-            Audit.Record("signer", "peers", "FrostDkg", s.Id, "DKG complete");
+            s.ReplyTo!.Tell(new FrostDkgCompleted
+            {
+                RequestId = s.RequestId, SessionId = s.SessionId, Identifier = s.Identifier, PublicKeys = s.Keys,
+                Endorsement = _identity.Endorse(s.SessionId, s.Keys, s.Identifier),
+            });
+            Audit.Record("signer", "peers", "FrostDkg", s.Id, "DKG complete; verifying share signed with identity " + _identity.Name);
         }
     }
 

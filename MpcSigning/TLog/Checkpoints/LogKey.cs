@@ -34,6 +34,47 @@ public sealed class LogKey : IDisposable
         return new LogKey(key, Ed25519.PublicKeyOf(key));
     }
 
+    public const string SealingPurpose = "tlog-key";
+
+    /// <summary>Where the sealed form of the key file <paramref name="path"/> lives.</summary>
+    public static string SealedPathOf(string path) => path + ".sealed";
+
+    /// <summary>
+    /// With a sealer, opens the sealed key (<see cref="SealedPathOf"/>), sealing and deleting a plain seed file first if
+    /// one is left, or creating a fresh sealed key. Without one, the plain seed file as before.
+    /// </summary>
+    public static LogKey LoadOrCreate(string path, Sealing.KeySealer? sealer)
+    {
+        var sealedPath = SealedPathOf(path);
+        if (sealer is null)
+        {
+            if (File.Exists(sealedPath))
+                throw new TLogException(TLogErrorCode.InvalidKeyFile, $"the log key '{sealedPath}' is sealed; only the node, with its sealing key, opens it.");
+            return LoadOrCreate(path);
+        }
+        try
+        {
+            using var seed = Sealing.SealedKeyStore.Open(sealer, SealingPurpose, sealedPath, path, raw =>
+                raw.Length == 32 ? SecretBytes.CopyFrom(raw)
+                    : throw new TLogException(TLogErrorCode.InvalidKeyFile, $"log key file '{path}' holds {raw.Length} bytes; want a 32-byte Ed25519 seed. Restore it from backup."),
+                () => SecretBytes.Random(32), PublicKeyOfSeed)!;
+            if (seed.Length != 32)
+                throw new TLogException(TLogErrorCode.InvalidKeyFile, $"sealed log key '{sealedPath}' holds {seed.Length} bytes; want a 32-byte Ed25519 seed. Restore it from backup.");
+            return FromSeed(seed.ReadOnlySpan);
+        }
+        catch (Sealing.SealingException e)
+        {
+            throw new TLogException(TLogErrorCode.InvalidKeyFile, "log key: " + e.Message, e);
+        }
+    }
+
+    /// <summary>The public key of a seed (stored in the sealed file's header, so verifiers read it without unsealing).</summary>
+    public static byte[] PublicKeyOfSeed(SecretBytes seed)
+    {
+        using var key = Ed25519.FromSeed(seed.ReadOnlySpan);
+        return Ed25519.PublicKeyOf(key);
+    }
+
     /// <summary>Loads the key file, or creates it (owner-only) when absent.</summary>
     public static LogKey LoadOrCreate(string path)
     {

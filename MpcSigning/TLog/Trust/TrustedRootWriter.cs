@@ -12,11 +12,18 @@ public static class TrustedRootWriter
 {
     public const string MediaType = "application/vnd.dev.sigstore.trustedroot.v0.1+json";
 
+    /// <summary>The top-level field listing the signers' identities (mpcsign's addition).</summary>
+    public const string SignersField = "mpcsignSigners";
+
     /// <param name="caChainDer">The CA chain, leaf-most intermediate first and root last (Sigstore's certChain order).</param>
     /// <param name="caUri">The CA's URI (certificateAuthorities[].uri).</param>
     /// <param name="log">The log identity (<see cref="ITransparencyLog.Identity"/>).</param>
     /// <param name="logValidFrom">Start of the log key's validity (its creation; before any entry's integratedTime).</param>
-    public static void Write(Utf8JsonWriter w, IReadOnlyList<byte[]> caChainDer, string caUri, LogIdentity log, DateTimeOffset logValidFrom)
+    /// <param name="signers">The signers' attested identities, written as the extra top-level field
+    /// <c>mpcsignSigners</c> (name, identityPublicKey and attestationReport in base64) that mpcsign verify pins when no
+    /// trust policy is given; Sigstore verifiers ignore it.</param>
+    public static void Write(Utf8JsonWriter w, IReadOnlyList<byte[]> caChainDer, string caUri, LogIdentity log, DateTimeOffset logValidFrom,
+        IReadOnlyList<Proto.Identity.SignerIdentityRecord>? signers = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(caChainDer);
@@ -45,6 +52,19 @@ public static class TrustedRootWriter
         w.WriteEndArray();
         w.WriteStartArray("timestampAuthorities");
         w.WriteEndArray();
+        if (signers is { Count: > 0 })
+        {
+            w.WriteStartArray(SignersField);
+            foreach (var r in signers)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", r.Name);
+                w.WriteBase64String("identityPublicKey", r.IdentityPublicKey.Span);
+                w.WriteBase64String("attestationReport", r.AttestationReport.Span);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 

@@ -20,7 +20,7 @@ public sealed class SqliteTransparencyLog : TransparencyLog
         ArgumentNullException.ThrowIfNull(dataDir);
         ArgumentNullException.ThrowIfNull(db);
         options ??= new TLogOptions();
-        var key = LogKey.LoadOrCreate(dataDir.File(options.KeyFileName));
+        var key = LogKey.LoadOrCreate(dataDir.File(options.KeyFileName), options.Sealer);
         try
         {
             return new SqliteTransparencyLog(db, key, options, clock);
