@@ -48,6 +48,7 @@ public class PolicyForgeryTests
             new MpcSigning.Proto.Coordinator.QuorumPolicy { RequiredEngineers = 1, RequiredStewards = 2 }, null)
         {
             Policies = PolicyChain.Verify(chain, PolicyDigest.Of(chain.Versions[0].Policy)),
+            PinnedSignerKeys = chain.Versions[0].Policy.Signers.Select(s => s.IdentityPublicKey.ToByteArray()).ToArray(),
         };
     }
 
@@ -113,6 +114,14 @@ public class PolicyForgeryTests
         Refused(Verify(forged, _forgedDigest), "policy", "alice@example.com approved as steward, but trust policy v1 gives them engineer");
     }
 
+    /// <summary>The honest approvals, but a FROST key of the attacker's: its verifying shares are signed by no pinned signer identity.</summary>
+    [Test]
+    public async Task VerifyingSharesNotSignedByPinnedSignerIdentities_AreRefused()
+    {
+        var forged = await ForgeAsync(s => s, bindPolicy: true, bindToVictim: true, reSign: true, source: _honest);
+        Refused(Verify(forged, _honestDigest), "signers", "");
+    }
+
     [Test]
     public async Task CertificateWithoutThePolicyBinding_IsRefused()
     {
@@ -142,9 +151,10 @@ public class PolicyForgeryTests
     /// key (with a policy binding to the victim's current policy, the attacker's own, or none), and logged in the victim's log.
     /// </summary>
     /// <param name="reSign">Rewrite the signed statement to match the edited approvals, signed by a fresh FROST 2-of-3 group of the attacker's.</param>
-    private async Task<byte[]> ForgeAsync(Func<MpcsignSection, MpcsignSection> edit, bool bindPolicy, bool bindToVictim, bool reSign = false)
+    private async Task<byte[]> ForgeAsync(Func<MpcsignSection, MpcsignSection> edit, bool bindPolicy, bool bindToVictim, bool reSign = false,
+        byte[]? source = null)
     {
-        Assert.That(SigstoreBundleJson.TryRead(_forgedSource, out var bundle, out var error), Is.True, error.Message);
+        Assert.That(SigstoreBundleJson.TryRead(source ?? _forgedSource, out var bundle, out var error), Is.True, error.Message);
         var section = edit(MpcsignSection.Read(bundle!.Mpcsign!.Value));
         using var leaf = X509CertificateLoader.LoadCertificate(bundle.CertificateDer);
         var info = SessionCertificateInfo.Parse(leaf);

@@ -91,7 +91,7 @@ public static class MpcsignVerifier
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
         // The policy first: a forgery is named for what it lacks (a policy reachable from the pin, its credentials, roles).
-        return CheckThreshold(section, info, trust.PinnedSignerKeys) ?? CheckPolicy(section, info, trust)
+        return CheckPolicy(section, info, trust) ?? CheckThreshold(section, info, trust.PinnedSignerKeys)
             ?? CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
             ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals" +
                 (trust.Policies is { Count: > 0 } && section.TrustPolicy is { } tp ? $" under trust policy v{tp.Version}, " : ", ") +
@@ -178,8 +178,16 @@ public static class MpcsignVerifier
         var measured = Convert.ToHexStringLower(Hashes.Sha256(info.EnclaveMeasurement));
         if (!policy.AllowedMeasurements.Contains(measured))
             return VerifyResult.Fail("policy", $"the signers' measurement (SHA-256 {measured[..16]}...) is not one trust policy v{policy.Version} allows");
-        var evidence = ThresholdEvidenceJson.Read(s.FrostJson!); // read and checked by CheckThreshold
-        if (evidence.T != policy.FrostThreshold || evidence.N != policy.FrostSigners)
+        ThresholdEvidence? evidence = null;
+        try
+        {
+            if (s.FrostJson is not null) evidence = ThresholdEvidenceJson.Read(s.FrostJson);
+        }
+        catch (Exception e) when (e is FrostException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // malformed evidence is CheckThreshold's to report
+        }
+        if (evidence is not null && (evidence.T != policy.FrostThreshold || evidence.N != policy.FrostSigners))
             return VerifyResult.Fail("policy", $"the signature was made by FROST {evidence.T}-of-{evidence.N}; trust policy v{policy.Version} says {policy.FrostThreshold}-of-{policy.FrostSigners}");
         return null;
     }
