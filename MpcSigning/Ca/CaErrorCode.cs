@@ -23,6 +23,8 @@ public enum CaErrorCode
     MalformedCertificate,
     /// <summary>The CA options are invalid (issuer, session URI prefix, CA validity).</summary>
     InvalidOptions,
+    /// <summary>The approvals do not satisfy the CA's current trust policy, or name another policy.</summary>
+    PolicyRefused,
 }
 
 /// <summary>A refusal by the CA, with its code and a one-line message saying what was wrong and how to fix it.</summary>

@@ -43,12 +43,14 @@ public static class CaMessages
     }
 
     /// <summary>Handles one request: the certificate, or the refusal with its wire code. Never throws for a bad request.</summary>
-    public static IMessage Handle(ICertificateAuthority ca, CertifySessionKey message, DateTimeOffset now)
+    /// <param name="policy">When the CA checks approvals against a trust policy: the check (null when none is configured).</param>
+    public static IMessage Handle(ICertificateAuthority ca, CertifySessionKey message, DateTimeOffset now, Policy.CaPolicyCheck? policy = null)
     {
         ArgumentNullException.ThrowIfNull(ca);
         try
         {
-            var der = ca.IssueCodeSigningCertificate(ToRequest(message), now);
+            var binding = policy?.Check(message);
+            var der = ca.IssueCodeSigningCertificate(ToRequest(message) with { Policy = binding }, now);
             return new SessionKeyCertified { SessionId = message.SessionId, CertificateDer = ByteString.CopyFrom(der) };
         }
         catch (CaException e)

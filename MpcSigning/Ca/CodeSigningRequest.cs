@@ -11,6 +11,9 @@ public static class ApproverRoles
     public static bool IsKnown(string role) => role is Engineer or Steward;
 }
 
+/// <summary>The trust policy a certificate was issued under and the approvals the CA checked against it (extension .5).</summary>
+public sealed record PolicyBinding(uint Version, byte[] PolicyDigest, byte[] ApprovalsDigest);
+
 /// <summary>What the coordinator asks the CA to certify for one session (proto: <c>CertifySessionKey</c>).</summary>
 public sealed record CodeSigningRequest
 {
@@ -31,6 +34,8 @@ public sealed record CodeSigningRequest
     public required IReadOnlyList<(string Email, string Role)> Approvers { get; init; }
     /// <summary>The signers' SEV-SNP MEASUREMENT (48 bytes).</summary>
     public required byte[] EnclaveMeasurement { get; init; }
+    /// <summary>The trust policy binding, when the CA checked the approvals against a policy; null otherwise.</summary>
+    public PolicyBinding? Policy { get; init; }
     /// <summary>How long the certificate is valid; positive and at most <see cref="MaxLifetime"/>.</summary>
     public TimeSpan Lifetime { get; init; } = MaxLifetime;
 

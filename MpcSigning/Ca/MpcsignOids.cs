@@ -13,6 +13,9 @@ namespace MpcSigning.Ca;
 /// <item><term>.2 artifact digest</term><description>OCTET STRING, the 32-byte SHA-256 of the artifact.</description></item>
 /// <item><term>.3 approvers</term><description>SEQUENCE OF SEQUENCE { email UTF8String, role UTF8String } in approval order; role is "engineer" or "steward".</description></item>
 /// <item><term>.4 enclave measurement</term><description>OCTET STRING, the signers' 48-byte SEV-SNP MEASUREMENT.</description></item>
+/// <item><term>.5 policy binding</term><description>SEQUENCE { version INTEGER, policyDigest OCTET STRING (32),
+/// approvalsDigest OCTET STRING (32) }: the trust policy version the CA checked the approvals against, its digest, and
+/// the digest of the approvals it saw (<see cref="Policy.PolicyEvidence.ApprovalsDigest"/>).</description></item>
 /// </list>
 /// </summary>
 public static class MpcsignOids
@@ -25,6 +28,7 @@ public static class MpcsignOids
     public const string ArtifactDigest = Arc + ".2";
     public const string Approvers = Arc + ".3";
     public const string EnclaveMeasurement = Arc + ".4";
+    public const string PolicyBinding = Arc + ".5";
 
     /// <summary>Sigstore/Fulcio "Issuer (V2)": DER UTF8String naming the identity issuer (Fulcio docs/oid-info.md).</summary>
     public const string FulcioIssuerV2 = "1.3.6.1.4.1.57264.1.8";

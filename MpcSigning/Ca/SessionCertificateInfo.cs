@@ -13,6 +13,8 @@ public sealed record SessionCertificateInfo
     public required byte[] ArtifactDigest { get; init; }
     public required IReadOnlyList<(string Email, string Role)> Approvers { get; init; }
     public required byte[] EnclaveMeasurement { get; init; }
+    /// <summary>Extension .5: the trust policy and approvals the CA checked; null when the certificate has none.</summary>
+    public PolicyBinding? Policy { get; init; }
     /// <summary>Extension 1.3.6.1.4.1.57264.1.8, or null when absent.</summary>
     public string? Issuer { get; init; }
     /// <summary>The URI SANs (the session's URI is one of them).</summary>
@@ -46,6 +48,8 @@ public sealed record SessionCertificateInfo
             Approvers = Read(certificate, MpcsignOids.Approvers, "approvers", SessionExtensions.ReadApprovers, null),
             EnclaveMeasurement = Read(certificate, MpcsignOids.EnclaveMeasurement, "enclave measurement", SessionExtensions.ReadOctetString,
                 CodeSigningRequest.EnclaveMeasurementSize),
+            Policy = certificate.Extensions[MpcsignOids.PolicyBinding] is not null
+                ? Read(certificate, MpcsignOids.PolicyBinding, "policy binding", SessionExtensions.ReadPolicyBinding, null) : null,
             Issuer = certificate.Extensions[MpcsignOids.FulcioIssuerV2] is { } ext
                 ? Decode(ext, "issuer", SessionExtensions.ReadUtf8String) : null,
             SubjectAlternativeUris = ReadUris(certificate),

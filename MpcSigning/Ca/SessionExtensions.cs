@@ -37,6 +37,31 @@ internal static class SessionExtensions
         return new X509Extension(MpcsignOids.Approvers, w.Encode(), critical: false);
     }
 
+    public static X509Extension PolicyBinding(PolicyBinding b)
+    {
+        var w = new AsnWriter(AsnEncodingRules.DER);
+        using (w.PushSequence())
+        {
+            w.WriteInteger(b.Version);
+            w.WriteOctetString(b.PolicyDigest);
+            w.WriteOctetString(b.ApprovalsDigest);
+        }
+        return new X509Extension(MpcsignOids.PolicyBinding, w.Encode(), critical: false);
+    }
+
+    public static PolicyBinding ReadPolicyBinding(byte[] der)
+    {
+        var r = new AsnReader(der, AsnEncodingRules.DER);
+        var seq = r.ReadSequence();
+        r.ThrowIfNotEmpty();
+        if (!seq.TryReadUInt32(out var version)) throw new AsnContentException("the policy version is not a 32-bit unsigned INTEGER");
+        var policy = seq.ReadOctetString();
+        var approvals = seq.ReadOctetString();
+        seq.ThrowIfNotEmpty();
+        if (policy.Length != 32 || approvals.Length != 32) throw new AsnContentException("the policy and approvals digests must be 32 bytes");
+        return new PolicyBinding(version, policy, approvals);
+    }
+
     public static byte[] ReadOctetString(byte[] der)
     {
         var r = new AsnReader(der, AsnEncodingRules.DER);

@@ -54,7 +54,7 @@ public static partial class AuthNCommands
         list.SetAction(r => Run(r, () =>
         {
             foreach (var p in WithRegistry(r, dataDirOption, registry => registry.List()))
-                r.InvocationConfiguration.Output.WriteLine($"{p.Email}\t{RoleNames.ToName(p.Role)}\t{p.Name}\tsignCount {p.SignCount}");
+                r.InvocationConfiguration.Output.WriteLine($"{Text.Printable(p.Email)}\t{RoleNames.ToName(p.Role)}\t{Text.Printable(p.Name)}\tsignCount {p.SignCount}");
         }));
 
         var root = new Command("authn", "Participants and their WebAuthn credentials.");
@@ -66,10 +66,13 @@ public static partial class AuthNCommands
     }
 
     /// <summary>Uses the registry in the data directory while holding the directory's lock, as a node does.</summary>
-    private static T WithRegistry<T>(ParseResult r, Option<string?> dataDirOption, Func<SqliteParticipantRegistry, T> use)
+    private static T WithRegistry<T>(ParseResult r, Option<string?> dataDirOption, Func<AuthN.Registry.IParticipantRegistry, T> use)
     {
         var (data, held) = CliApp.OpenLocked(r, dataDirOption, r.InvocationConfiguration.Error);
-        using (held) return use(new SqliteParticipantRegistry(SqliteDatabase.Open(data.File(DatabaseFileName))));
+        // Once the trust policy exists, enrolment is a policy change: the registry admits only whom the policy names.
+        using (held)
+            return use(new Policy.PolicyGatedRegistry(new SqliteParticipantRegistry(SqliteDatabase.Open(data.File(DatabaseFileName))),
+                new Policy.PolicyStore(data.Path)));
     }
 
     /// <summary>The one place AuthN CLI errors become a line on stderr and exit code 1.</summary>
@@ -80,7 +83,7 @@ public static partial class AuthNCommands
             action();
             return 0;
         }
-        catch (Exception e) when (e is AuthNException or IOException or UnauthorizedAccessException or FormatException
+        catch (Exception e) when (e is AuthNException or Policy.PolicyException or IOException or UnauthorizedAccessException or FormatException
                                       or Interop.SodiumUnavailableException)
         {
             r.InvocationConfiguration.Error.WriteLine($"mpcsign: {e.Message}");

@@ -23,6 +23,7 @@ public static class CliErrors
         Ca.CaException c => (Refused, c.Message),
         TLog.TLogException t => (Refused, t.Message),
         Bundle.BundleFormatException b => (Refused, b.Message),
+        Policy.PolicyException p => (Refused, "trust policy: " + p.Message),
         Sealing.SealingException s => (Refused, s.Message),
         ServiceRefusedException r => (Refused, $"refused: {r.Message} ({r.Error.Code})"),
         SodiumUnavailableException s => (MissingLibrary, s.Message),

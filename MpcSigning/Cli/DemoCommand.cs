@@ -68,14 +68,21 @@ internal static class DemoCommand
         await File.WriteAllBytesAsync(bundlePath, status.BundleJson.ToByteArray());
         await File.WriteAllTextAsync(Path.Combine(outDir, "ca.pem"), node.CertificateAuthority.Certificate.ExportCertificatePem() + "\n");
         await File.WriteAllBytesAsync(Path.Combine(outDir, "trust-root.json"), TrustMaterial.TrustedRootJson(node));
-        o.WriteLine($" {step++}. Wrote {bundlePath}, ca.pem and trust-root.json in {outDir}");
+        var chain = node.Policy.Load() ?? throw new CliException("the node signed without a trust policy");
+        var policyPath = TrustPolicyFiles.BesideTrustRoot(Path.Combine(outDir, "trust-root.json"));
+        await File.WriteAllBytesAsync(policyPath, Policy.PolicyJson.WriteChain(chain));
+        var pin = Policy.PolicyDigest.Of(chain.Versions[0].Policy);
+        o.WriteLine($" {step++}. Wrote {bundlePath}, ca.pem, trust-root.json and {Path.GetFileName(policyPath)} in {outDir}");
+        o.WriteLine($"    trust policy v{chain.Versions[^1].Policy.Version}; v1 (the bootstrap: Alice, Bob, Carol, the 1+2 rule, FROST " +
+            $"{node.Config.Threshold}-of-{node.Config.Signers}, the measurement, CA and log key) has fingerprint {Convert.ToHexStringLower(pin)}");
 
         var caOnly = TrustMaterial.CaFromFile(Path.Combine(outDir, "ca.pem"));
-        var trust = VerifyCommand.Trust(TrustMaterial.FromNode(node) with { CaCertificates = caOnly }, node.Config);
+        var trust = VerifyCommand.Trust(TrustMaterial.FromNode(node) with { CaCertificates = caOnly }, node.Config)
+            with { Policies = Policy.PolicyChain.Verify(Policy.PolicyJson.ReadChain(await File.ReadAllBytesAsync(policyPath)), pin) };
         var result = MpcsignVerifier.Verify(await File.ReadAllBytesAsync(bundlePath), sha, trust);
         if (!result.Ok) throw new CliException($"the demo's own bundle did not verify ({result.Check}): {result.Message}");
         o.WriteLine($" {step}. Verified offline: signature over the DSSE PAE, certificate chain to ca.pem, log inclusion and checkpoint, " +
-            "every approval, the quorum, the FROST threshold evidence (each share signed by a pinned signer identity) and the enclave measurement");
+            "every approval, the quorum, the FROST threshold evidence (each share signed by a pinned signer identity) and the enclave measurement,\n    each against the trust policy pinned by that fingerprint (credentials, roles, rule, t-of-n, measurement, CA, log key)");
         o.WriteLine($"Bundle verified: {result.Message}.");
         return 0;
     }

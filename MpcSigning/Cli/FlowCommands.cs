@@ -49,7 +49,7 @@ internal static class FlowCommands
             : SoftwareAuthenticator.Create(authenticatorDir, email);
         var enrolled = await client.EnrollAsync(authenticator.ToParticipant(name, role));
         var what = enrolled.AlreadyEnrolled ? "already enrolled" : "enrolled";
-        return $"{name} <{email}> {what} as {RoleNames.ToName(role)}; authenticator key in {authenticator.FilePath}";
+        return $"{Text.Printable(name)} <{Text.Printable(email)}> {what} as {RoleNames.ToName(role)}; authenticator key in {authenticator.FilePath}";
     }
 
     private static Command Request()
@@ -97,7 +97,7 @@ internal static class FlowCommands
     {
         var participant = await node.Client.FindParticipantAsync(email);
         if (!string.Equals(participant.Name, name.Trim(), StringComparison.Ordinal))
-            throw new CliException($"--name: {email} is enrolled as '{participant.Name}', not '{name}'");
+            throw new CliException($"--name: {Text.Printable(email)} is enrolled as '{Text.Printable(participant.Name)}', not '{Text.Printable(name)}'");
         var current = await node.Client.StatusAsync(sessionId);
         if (current.Phase == SessionPhase.AwaitingApprovals &&
             current.Approvers.Any(a => string.Equals(a.Email, email, StringComparison.OrdinalIgnoreCase)))
@@ -162,7 +162,7 @@ internal static class FlowCommands
             $"session    {Convert.ToHexStringLower(s.SessionId.Span)}",
             $"artifact   sha256:{Convert.ToHexStringLower(s.ArtifactDigest.Span)}",
             $"state      {Phase(s.Phase)}{(s.DuplicateApproval ? " (this approval was already recorded; nothing changed)" : "")}",
-            $"approvals  {(s.Approvers.Count == 0 ? "none yet" : string.Join(", ", s.Approvers.Select(a => $"{a.Name} <{a.Email}> ({RoleNames.ToName(a.Role)})")))}",
+            $"approvals  {(s.Approvers.Count == 0 ? "none yet" : string.Join(", ", s.Approvers.Select(a => $"{Text.Printable(a.Name)} <{Text.Printable(a.Email)}> ({RoleNames.ToName(a.Role)})")))}",
         };
         switch (s.Phase)
         {
@@ -174,7 +174,7 @@ internal static class FlowCommands
                 lines.Add($"bundle     {bundlePath}");
                 break;
             case SessionPhase.Failed:
-                lines.Add($"failure    {s.Failure?.Message}");
+                lines.Add($"failure    {Text.Printable(s.Failure?.Message)}");
                 break;
         }
         return string.Join(Environment.NewLine, lines);

@@ -14,7 +14,18 @@ internal static class TrustRootCommand
         {
             await using var node = await NodeAccess.OpenAsync(ctx);
             var json = await node.TrustedRootJsonAsync();
-            if (p.GetValue(output) is { } path) await File.WriteAllBytesAsync(path, json);
+            if (p.GetValue(output) is { } path)
+            {
+                await File.WriteAllBytesAsync(path, json);
+                // The trust policy chain beside it (a single node's; a cluster's coordinator does not publish one yet).
+                if (node is NodeHost host && host.Policy.Load() is { } chain)
+                {
+                    var policyPath = TrustPolicyFiles.BesideTrustRoot(path);
+                    await File.WriteAllBytesAsync(policyPath, Policy.PolicyJson.WriteChain(chain));
+                    ctx.Error.WriteLine($"trust policy v{chain.Versions[^1].Policy.Version} written to {policyPath}; " +
+                        $"v1 fingerprint {Policy.PolicyDigest.Fingerprint(chain.Versions[0].Policy)} (pin it: verify --policy-pin)");
+                }
+            }
             else ctx.Out.WriteLine(System.Text.Encoding.UTF8.GetString(json));
             return 0;
         }));

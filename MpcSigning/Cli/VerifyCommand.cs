@@ -27,7 +27,9 @@ internal static class VerifyCommand
         var digest = new Option<string?>("--artifact-digest") { Description = "Or its SHA-256, 64 hex characters" };
         var trustRoot = new Option<string?>("--trust-root") { Description = "Trust this Sigstore TrustedRoot (from 'mpcsign trust-root'): the CA and the log key. Default: the local node's" };
         var ca = new Option<string?>("--ca") { Description = "Trust this CA certificate (PEM) instead of the trust root's; the log key still comes from --trust-root or the local node" };
-        var cmd = new Command("verify", "Verify a bundle offline; exit 0 only if every check holds") { bundle, artifact, digest, trustRoot, ca };
+        var policy = new Option<string?>("--policy") { Description = "The trust policy chain (from 'mpcsign trust-root --out FILE', written beside it as FILE-stem.policy.json). Default: beside --trust-root, else the local node's" };
+        var pin = new Option<string?>("--policy-pin") { Description = "Fingerprint (64 hex) of the trust policy version you pinned; the chain is walked from it. Default: version 1 of the chain" };
+        var cmd = new Command("verify", "Verify a bundle offline; exit 0 only if every check holds") { bundle, artifact, digest, trustRoot, ca, policy, pin };
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var (sha, _) = Inputs.Artifact(p.GetValue(artifact), p.GetValue(digest));
@@ -46,9 +48,13 @@ internal static class VerifyCommand
                     "give --bundle FILE (and --data-dir DIR if the node's data is elsewhere)", CliErrors.BadConfiguration),
                 sha, config, ctx);
             if (p.GetValue(ca) is { } caPath) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
-            var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config));
+            var policies = TrustPolicyFiles.Resolve(p.GetValue(policy), p.GetValue(trustRoot), node, p.GetValue(pin), json);
+            var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config, policies?.SignerKeys) with { Policies = policies?.Versions });
             if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
-            ctx.Out.WriteLine("verified: " + result.Message);
+            ctx.Out.WriteLine("verified: " + result.Message + (policies is null ? "" : $"; trust policy pinned at {policies.PinDescription}"));
+            if (policies is null)
+                ctx.Error.WriteLine("mpcsign: warning: no trust policy was given; the approvals were checked only against themselves (" +
+                    "pass --policy FILE from 'mpcsign trust-root --out FILE' and pin its fingerprint with --policy-pin)");
             return 0;
         }));
         return cmd;

@@ -13,6 +13,7 @@ using MpcSigning.Cli;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
+using MpcSigning.Policy;
 using MpcSigning.Proto.Coordinator;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
@@ -38,6 +39,7 @@ public sealed class NodeHost : INodeAccess
     private readonly TransparencyLog _log;
     private NodeStores? _stores;
     private IDisposable? _dataLock;
+    private Func<Proto.Policy.TrustPolicy>? _currentPolicy;
 
     private NodeHost(IHost host, NodeConfig config, DataDirectory data, ActorSystem system, FileCertificateAuthority ca,
         TransparencyLog log, NodeClient client, RelyingParty rp, byte[] measurement, IActorRef coordinator, IActorRef authn)
@@ -76,6 +78,12 @@ public sealed class NodeHost : INodeAccess
     public ICertificateAuthority CertificateAuthority => _ca;
 
     public ITransparencyLog TransparencyLog => _log;
+
+    /// <summary>The node's trust policy chain (DATA_DIR/trust-policy.json); version 1 is made at the first session.</summary>
+    public PolicyStore Policy { get; private set; } = null!;
+
+    /// <summary>The trust policy in force, made (version 1, the bootstrap) from the enrolled participants if there is none yet.</summary>
+    public Proto.Policy.TrustPolicy CurrentPolicy() => _currentPolicy!();
 
     /// <summary>The attested identities of this node's signers (PinnedSigner records for the trust policy: <c>Record</c>).</summary>
     public IReadOnlyList<SignerIdentity> SignerIdentities { get; private set; } = [];
@@ -125,7 +133,23 @@ public sealed class NodeHost : INodeAccess
         {
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
         }, clock);
-        var registry = stores.OpenRegistry(clock);
+        var enrolled = stores.OpenRegistry(clock);
+        var policy = new PolicyStore(data.Path);
+        var registry = new PolicyGatedRegistry(enrolled, policy);
+        // Version 1 of the trust policy: the operator's bootstrap, made from the set-up at the first session.
+        Proto.Policy.TrustPolicy CurrentPolicy()
+        {
+            var (current, created) = policy.Bootstrap(() => PolicyStore.MakeV1(enrolled.List(), config, ca.Certificate.RawData,
+                log.Identity.PublicKey, measurement, clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                identities.Select(i => new Proto.Policy.PinnedSigner
+                {
+                    Name = i.Record.Name, IdentityPublicKey = i.Record.IdentityPublicKey, AttestationReport = i.Record.AttestationReport,
+                })));
+            if (created)
+                Serilog.Log.Warning("trust policy v1 created in {File}: {Participants} participants; pin its fingerprint {Fingerprint}",
+                    policy.FilePath, current.Participants.Count, PolicyDigest.Fingerprint(current));
+            return current;
+        }
         var timeout = config.Coordinator.ServiceTimeout;
         IActorRef coordinator = ActorRefs.Nobody, authn = ActorRefs.Nobody, tlog = ActorRefs.Nobody;
 
@@ -142,13 +166,13 @@ public sealed class NodeHost : INodeAccess
                     .WithActors((system, actors) =>
                     {
                         authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
-                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock)), "ca");
+                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
                         var signers = Enumerable.Range(1, config.Signers)
                             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
-                            measurement, data.File("bundles"), timeout);
+                            measurement, data.File("bundles"), timeout) { Policy = CurrentPolicy };
                         var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
                         coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
                         actors.Register<CoordinatorActor>(coordinator);
@@ -167,6 +191,8 @@ public sealed class NodeHost : INodeAccess
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
             node._stores = stores;
+            node._currentPolicy = CurrentPolicy;
+            node.Policy = policy;
             node.SignerIdentities = identities;
             await node.ResumeInterruptedAsync(stores.InterruptedSessions(system.Settings.Config));
             node._dataLock = dataLock.Keep();

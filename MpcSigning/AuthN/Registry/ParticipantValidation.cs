@@ -13,6 +13,9 @@ public static class ParticipantValidation
     public const int MinCredentialIdBytes = 16;
     public const int MaxCredentialIdBytes = 1023;
 
+    /// <summary>A display name is at most this many UTF-16 code units.</summary>
+    public const int MaxNameLength = 64;
+
     /// <summary>The normalized participant, or null with a code and message saying what to fix.</summary>
     public static Participant? Normalize(Participant? p, out AuthNError code, out string message)
     {
@@ -24,6 +27,9 @@ public static class ParticipantValidation
         var name = p.Name.Trim();
         if (name.Length == 0)
             return Fail(AuthNError.InvalidName, $"participant '{email}' has an empty name; give a display name, e.g. 'Alice'.",
+                out code, out message);
+        if (NameProblem(name) is { } problem)
+            return Fail(AuthNError.InvalidName, $"participant '{email}' has a name that {problem}; give a plain display name, e.g. 'Alice'.",
                 out code, out message);
         if (!RoleNames.IsValid(p.Role))
             return Fail(AuthNError.InvalidRole,
@@ -44,6 +50,18 @@ public static class ParticipantValidation
         normalized.Email = email;
         normalized.Name = name;
         return normalized;
+    }
+
+    /// <summary>Why a (trimmed) display name is refused, or null: too long, control or format characters, not NFC.</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length > MaxNameLength) return $"is {name.Length} characters long (at most {MaxNameLength})";
+        if (name.Any(c => char.IsControl(c) || char.IsSurrogate(c) ||
+                          char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+                              or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator))
+            return "contains control, invisible formatting or non-BMP characters";
+        if (!name.IsNormalized(System.Text.NormalizationForm.FormC)) return "is not in Unicode normal form C";
+        return null;
     }
 
     private static Participant? Fail(AuthNError c, string m, out AuthNError code, out string message)

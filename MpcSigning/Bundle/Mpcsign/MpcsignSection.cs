@@ -16,6 +16,9 @@ namespace MpcSigning.Bundle.Mpcsign;
 /// </code>
 /// Each approval carries its raw WebAuthn assertion and the credential key it was made with, so anyone can re-verify it.
 /// </summary>
+/// <summary>The trust policy version a bundle was made under, and that version's digest.</summary>
+public sealed record PolicyReference(uint Version, byte[] Digest);
+
 public sealed record MpcsignSection(
     byte[] SessionId,
     byte[] ArtifactDigest,
@@ -25,6 +28,9 @@ public sealed record MpcsignSection(
     byte[] EnclaveMeasurement)
 {
     public const int Version = 1;
+
+    /// <summary>"trustPolicy": {"version": N, "digest": HEX}; absent in bundles made without a trust policy.</summary>
+    public PolicyReference? TrustPolicy { get; init; }
 
     public byte[] ToJson()
     {
@@ -50,6 +56,13 @@ public sealed record MpcsignSection(
                 w.WriteRawValue(FrostJson);
             }
             w.WriteString("enclaveMeasurement", Convert.ToHexStringLower(EnclaveMeasurement));
+            if (TrustPolicy is { } tp)
+            {
+                w.WriteStartObject("trustPolicy");
+                w.WriteNumber("version", tp.Version);
+                w.WriteString("digest", Convert.ToHexStringLower(tp.Digest));
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return ms.ToArray();
@@ -117,7 +130,17 @@ public sealed record MpcsignSection(
             },
             approvals,
             e.TryGetProperty("frost", out var frost) ? JsonFields.RawText(frost, at + ".frost") : null,
-            JsonFields.Hex(e, "enclaveMeasurement", at, 48, BundleErrorCode.MalformedField));
+            JsonFields.Hex(e, "enclaveMeasurement", at, 48, BundleErrorCode.MalformedField))
+        {
+            TrustPolicy = e.TryGetProperty("trustPolicy", out var tp) ? ReadPolicyReference(tp, at + ".trustPolicy") : null,
+        };
+    }
+
+    private static PolicyReference ReadPolicyReference(JsonElement e, string at)
+    {
+        JsonFields.Expect(e, JsonValueKind.Object, at, "an object");
+        return new PolicyReference((uint)JsonFields.NonNegativeInt(e, "version", at, BundleErrorCode.MalformedField),
+            JsonFields.Hex(e, "digest", at, 32, BundleErrorCode.MalformedField));
     }
 
     /// <summary>approvedAt: milliseconds since the Unix epoch; informational (not signed), so absent reads as 0.</summary>

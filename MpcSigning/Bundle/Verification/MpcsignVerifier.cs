@@ -26,6 +26,13 @@ public sealed record VerifierTrust(
     QuorumPolicy MinimumPolicy,
     string? TeePolicyHash)
 {
+    /// <summary>
+    /// The trust policy versions verified from the pinned one (<see cref="MpcSigning.Policy.PolicyChain.Verify"/>); when set,
+    /// the bundle must name one of them and every approval, the quorum, the measurement, the CA, the log key and the
+    /// FROST t-of-n are checked against it. Null: no policy (approvals checked only against themselves).
+    /// </summary>
+    public IReadOnlyList<MpcSigning.Proto.Policy.TrustPolicy>? Policies { get; init; }
+
     /// <summary>The identity keys of the pinned FROST signers (the trust policy's PinnedSigner keys, else trust-root's):
     /// every verifying share used must be signed by a distinct one of them (<see cref="SignerIdentityCheck"/>).</summary>
     public IReadOnlyList<byte[]> PinnedSignerKeys { get; init; } = [];
@@ -83,8 +90,11 @@ public static class MpcsignVerifier
         if (signed.RequiredEngineers != section.Policy.RequiredEngineers || signed.RequiredStewards != section.Policy.RequiredStewards)
             return VerifyResult.Fail("quorum", $"the mpcsign section's policy ({section.Policy.RequiredEngineers} engineers, {section.Policy.RequiredStewards} stewards) " +
                 $"is not the signed statement's ({signed.RequiredEngineers}, {signed.RequiredStewards})");
-        return CheckApprovals(section, info, artifactSha256, trust) ?? CheckThreshold(section, info, trust.PinnedSignerKeys) ?? CheckMeasurement(section, info, trust)
-            ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals, " +
+        // The policy first: a forgery is named for what it lacks (a policy reachable from the pin, its credentials, roles).
+        return CheckPolicy(section, info, trust) ?? CheckThreshold(section, info, trust.PinnedSignerKeys)
+            ?? CheckApprovals(section, info, artifactSha256, trust) ?? CheckMeasurement(section, info, trust)
+            ?? VerifyResult.Pass($"signed by session {Convert.ToHexStringLower(section.SessionId)} with {section.Approvals.Count} approvals" +
+                (trust.Policies is { Count: > 0 } && section.TrustPolicy is { } tp ? $" under trust policy v{tp.Version}, " : ", ") +
                 $"logged at index {entry.Receipt.LogIndex} on {signingTime:u}");
     }
 
@@ -134,6 +144,56 @@ public static class MpcsignVerifier
         var unbound = SignerIdentityCheck.Check(s.SessionId, evidence, pinnedSignerKeys);
         return unbound is null ? null : VerifyResult.Fail("signers", unbound);
     }
+
+    /// <summary>The bundle against the trust policy version it names, reached from the pinned one.</summary>
+    private static VerifyResult? CheckPolicy(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)
+    {
+        if (trust.Policies is not { Count: > 0 } policies) return null;
+        if (s.TrustPolicy is not { } named)
+            return VerifyResult.Fail("policy", "the bundle names no trust policy version (mpcsign.trustPolicy); it was not made under the policy you pinned");
+        if (info.Policy is not { } bound)
+            return VerifyResult.Fail("policy", "the session certificate does not bind a trust policy (extension " + MpcsignOids.PolicyBinding +
+                "): no CA that checked the approvals against the policy issued it");
+        if (bound.Version != named.Version || !bound.PolicyDigest.AsSpan().SequenceEqual(named.Digest))
+            return VerifyResult.Fail("policy", $"the bundle names trust policy v{named.Version}, but its certificate binds v{bound.Version}");
+        var index = -1;
+        for (var i = 0; i < policies.Count && index < 0; i++)
+            if (policies[i].Version == named.Version && Policy.PolicyDigest.Of(policies[i]).AsSpan().SequenceEqual(named.Digest)) index = i;
+        if (index < 0)
+            return VerifyResult.Fail("policy", $"trust policy v{named.Version} ({Convert.ToHexStringLower(named.Digest)[..16]}...) is not reachable from the pinned version " +
+                $"(the chain you have verified goes from v{policies[0].Version} to v{policies[^1].Version})");
+        var policy = policies[index];
+        // Signer identities: policy.Signers (PinnedSigner) are the keys the FROST evidence's DKG commitments must be signed
+        // with; the check of those signatures belongs here, against policy.Signers, once signers sign them (issue 14).
+        // An older version stays valid for what was made under it: the CA certifies only under its current version, so a
+        // revocation takes effect there. (A version's createdAt is when it was proposed, not when it took effect.)
+        if (!PolicyEvidenceDigestMatches(s, bound))
+            return VerifyResult.Fail("policy", "the approvals in the bundle are not the ones the CA checked (approvals digest differs from the certificate's)");
+        if (!trust.CaCertificates.Any(c => c.RawData.AsSpan().SequenceEqual(policy.CaCertificateDer.Span)))
+            return VerifyResult.Fail("policy", $"the CA you trust is not the CA trust policy v{policy.Version} names");
+        if (!trust.LogPublicKey.AsSpan().SequenceEqual(policy.LogPublicKey.Span))
+            return VerifyResult.Fail("policy", $"the log key you trust is not the log key trust policy v{policy.Version} names");
+        if (Policy.PolicyEvidence.Check(policy, s.SessionId, s.ArtifactDigest, s.Approvals) is { } problem)
+            return VerifyResult.Fail("policy", problem);
+        var measured = Convert.ToHexStringLower(Hashes.Sha256(info.EnclaveMeasurement));
+        if (!policy.AllowedMeasurements.Contains(measured))
+            return VerifyResult.Fail("policy", $"the signers' measurement (SHA-256 {measured[..16]}...) is not one trust policy v{policy.Version} allows");
+        ThresholdEvidence? evidence = null;
+        try
+        {
+            if (s.FrostJson is not null) evidence = ThresholdEvidenceJson.Read(s.FrostJson);
+        }
+        catch (Exception e) when (e is FrostException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // malformed evidence is CheckThreshold's to report
+        }
+        if (evidence is not null && (evidence.T != policy.FrostThreshold || evidence.N != policy.FrostSigners))
+            return VerifyResult.Fail("policy", $"the signature was made by FROST {evidence.T}-of-{evidence.N}; trust policy v{policy.Version} says {policy.FrostThreshold}-of-{policy.FrostSigners}");
+        return null;
+    }
+
+    private static bool PolicyEvidenceDigestMatches(MpcsignSection s, PolicyBinding bound) =>
+        Policy.PolicyEvidence.ApprovalsDigest(s.Approvals).AsSpan().SequenceEqual(bound.ApprovalsDigest);
 
     private static VerifyResult? CheckMeasurement(MpcsignSection s, SessionCertificateInfo info, VerifierTrust trust)
     {

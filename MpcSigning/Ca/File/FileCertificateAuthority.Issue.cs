@@ -41,6 +41,7 @@ public sealed partial class FileCertificateAuthority
         yield return SessionExtensions.OctetString(MpcsignOids.ArtifactDigest, request.ArtifactDigest);
         yield return SessionExtensions.Approvers(request.Approvers);
         yield return SessionExtensions.OctetString(MpcsignOids.EnclaveMeasurement, request.EnclaveMeasurement);
+        if (request.Policy is { } binding) yield return SessionExtensions.PolicyBinding(binding);
     }
 
     /// <summary>The URI SAN naming the session: the configured prefix and the session id in lowercase hex.</summary>

@@ -28,6 +28,9 @@ public sealed class SessionPipeline(
     ISessionSigning signing, IActorRef ca, IActorRef tlog, byte[] enclaveMeasurement, string bundleDirectory, TimeSpan timeout)
     : ISigningPipeline
 {
+    /// <summary>The trust policy in force (made on first use); null: none, the CA is asked without a policy binding.</summary>
+    public Func<Proto.Policy.TrustPolicy>? Policy { get; init; }
+
     public async Task<Signed> SignAsync(SessionState session, CancellationToken ct)
     {
         var sessionId = session.SessionId.ToByteArray();
@@ -66,6 +69,12 @@ public sealed class SessionPipeline(
             Ed25519PublicKey = ByteString.CopyFrom(publicKey), EnclaveMeasurement = ByteString.CopyFrom(enclaveMeasurement),
         };
         request.Approvers.AddRange(session.Approvals.Select(a => new CertifiedApprover { Email = a.ParticipantEmail, Role = a.Role }));
+        if (Policy?.Invoke() is { } policy)
+        {
+            request.PolicyVersion = policy.Version;
+            request.PolicyDigest = ByteString.CopyFrom(MpcSigning.Policy.PolicyDigest.Of(policy));
+            request.Approvals.AddRange(session.Approvals);
+        }
         var reply = await ca.Ask<object>(request, timeout, ct);
         return reply switch
         {
@@ -90,8 +99,14 @@ public sealed class SessionPipeline(
         using var doc = JsonDocument.Parse(envelopeJson);
         var envelope = DsseEnvelope.ReadFrom(doc.RootElement, "dsseEnvelope");
         var certificateDer = session.CertificateDer.ToByteArray();
+        // The policy the session was certified under, as the CA bound it into the certificate.
+        using var leaf = X509CertificateLoader.LoadCertificate(certificateDer);
+        var binding = Ca.SessionCertificateInfo.Parse(leaf).Policy;
         var section = new MpcsignSection(session.SessionId.ToByteArray(), session.ArtifactDigest.ToByteArray(), session.Policy,
-            session.Approvals, session.ThresholdEvidenceJson, enclaveMeasurement);
+            session.Approvals, session.ThresholdEvidenceJson, enclaveMeasurement)
+        {
+            TrustPolicy = binding is null ? null : new PolicyReference(binding.Version, binding.PolicyDigest),
+        };
         var unlogged = new SigstoreBundle
         {
             CertificateDer = certificateDer, DsseEnvelope = envelope, Mpcsign = SigstoreBundle.RawJson(section.ToJson()),
