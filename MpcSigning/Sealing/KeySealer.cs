@@ -51,7 +51,7 @@ public sealed class KeySealer(ISealingKeySource source)
         if (!header.Measurement.Span.SequenceEqual(source.Measurement))
             throw new SealingException($"sealed key file '{path}' is bound to measurement {Convert.ToHexStringLower(header.Measurement.Span)[..16]}..., " +
                 $"but this build measures {Convert.ToHexStringLower(source.Measurement)[..16]}...; only the build that sealed it can open it " +
-                "(run that build, or restore the key from a backup made for this one)");
+                "(run that build, restore the key from a backup made for this one, or start a new deployment with a fresh --data-dir)");
         if (header.Nonce.Length != Aead.NonceSize || ciphertext.Length < Aead.TagSize)
             throw new SealingException($"sealed key file '{path}' is truncated or malformed; restore it from backup");
         using var key = PurposeKey(purpose);

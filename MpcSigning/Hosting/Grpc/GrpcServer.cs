@@ -89,7 +89,8 @@ public sealed class GrpcServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
-            kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 1024;
+            // The request size is bounded by gRPC's MaxReceiveMessageSize below, which answers ResourceExhausted with a
+            // one-line status; a Kestrel body limit as tight would reset the stream first (the client sees Unknown).
             kestrel.Listen(options.Address, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
