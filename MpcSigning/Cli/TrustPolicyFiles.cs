@@ -35,14 +35,31 @@ internal static class TrustPolicyFiles
                     "(written by 'mpcsign trust-root --out FILE' beside FILE) to check it");
             return null;
         }
-        var chain = PolicyJson.ReadChain(Inputs.ReadFile(path, "--policy"), path);
+        return FromChain(Inputs.ReadFile(path, "--policy"), path, Path.GetFileName(path), pinHex, bundleJson);
+    }
+
+    /// <summary>
+    /// With --node: --policy, else the chain beside --trust-root, else the chain the node published with its
+    /// TrustedRoot (<paramref name="nodeChainJson"/>, empty when none); walked from --policy-pin or else its version 1.
+    /// </summary>
+    public static ResolvedPolicies? ResolveForNode(string? policyPath, string? trustRootPath, byte[] nodeChainJson, string nodeUrl,
+        string? pinHex, byte[] bundleJson)
+    {
+        if (policyPath is not null || (trustRootPath is not null && File.Exists(BesideTrustRoot(trustRootPath))) || nodeChainJson.Length == 0)
+            return Resolve(policyPath, trustRootPath, null, pinHex, bundleJson);
+        return FromChain(nodeChainJson, $"the trust policy of {nodeUrl}", $"the trust policy of {nodeUrl}", pinHex, bundleJson);
+    }
+
+    private static ResolvedPolicies FromChain(byte[] chainJson, string path, string name, string? pinHex, byte[] bundleJson)
+    {
+        var chain = PolicyJson.ReadChain(chainJson, path);
         if (chain.Versions.Count == 0) throw new CliException($"--policy: '{path}' holds no policy version");
         byte[] pin;
         string description;
         if (pinHex is null)
         {
             pin = PolicyDigest.Of(chain.Versions[0].Policy);
-            description = $"v{chain.Versions[0].Policy.Version} of {Path.GetFileName(path)} ({Convert.ToHexStringLower(pin)})";
+            description = $"v{chain.Versions[0].Policy.Version} of {name} ({Convert.ToHexStringLower(pin)})";
         }
         else
         {

@@ -17,11 +17,19 @@ internal static class TrustRootCommand
             if (p.GetValue(output) is { } path)
             {
                 await File.WriteAllBytesAsync(path, json);
-                // The trust policy chain beside it (a single node's; a cluster's coordinator does not publish one yet).
-                if (node is NodeHost host && host.Policy.Load() is { } chain)
+                // The trust policy chain beside it (a single node's, here or over gRPC; a cluster's coordinator does not publish one yet).
+                var chainJson = node switch
                 {
+                    NodeHost host => host.Policy.Load() is { } c ? Policy.PolicyJson.WriteChain(c) : null,
+                    Hosting.Grpc.GrpcNodeAccess remote => (await remote.TrustRootAsync()).TrustPolicyJson is { IsEmpty: false } b ? b.ToByteArray() : null,
+                    _ => null,
+                };
+                if (chainJson is not null)
+                {
+                    var chain = Policy.PolicyJson.ReadChain(chainJson, "the node's trust policy chain");
+                    if (chain.Versions.Count == 0) throw new CliException("the node's trust policy chain holds no policy version");
                     var policyPath = TrustPolicyFiles.BesideTrustRoot(path);
-                    await File.WriteAllBytesAsync(policyPath, Policy.PolicyJson.WriteChain(chain));
+                    await File.WriteAllBytesAsync(policyPath, chainJson);
                     ctx.Error.WriteLine($"trust policy v{chain.Versions[^1].Policy.Version} written to {policyPath}; " +
                         $"v1 fingerprint {Policy.PolicyDigest.Fingerprint(chain.Versions[0].Policy)} (pin it: verify --policy-pin)");
                 }

@@ -39,7 +39,7 @@ internal static class VerifyCommand
             var node = Directory.Exists(dataDir) ? dataDir : null;
             var given = p.GetValue(bundle) is { } bundlePath ? Inputs.ReadFile(bundlePath, "--bundle") : null;
             if (ctx.Node is { } url && (given is null || p.GetValue(trustRoot) is null))
-                return await VerifyWithNodeAsync(url, given, sha, p.GetValue(trustRoot), p.GetValue(ca), config, ctx);
+                return await VerifyWithNodeAsync(url, given, sha, p.GetValue(trustRoot), p.GetValue(ca), p.GetValue(policy), p.GetValue(pin), config, ctx);
             var trust = p.GetValue(trustRoot) is { } rootPath ? TrustMaterial.FromTrustedRoot(rootPath)
                 : (node is null ? null : TrustMaterial.FromDataDirectory(node, config))
                   ?? throw new CliException(NoTrust(dataDir, p.GetValue(ca) is not null), CliErrors.BadConfiguration);
@@ -65,11 +65,12 @@ internal static class VerifyCommand
     /// --trust-root) the node's TrustedRoot, both fetched over gRPC from the attested node; the checks run here.
     /// </summary>
     private static async Task<int> VerifyWithNodeAsync(string url, byte[]? given, byte[] sha, string? trustRootPath, string? caPath,
-        NodeConfig config, CliContext ctx)
+        string? policyPath, string? pinHex, NodeConfig config, CliContext ctx)
     {
         await using var node = await Hosting.Grpc.GrpcNodeAccess.ConnectAsync(url, config, DataDirectory.Open(ctx.DataDir), Environment.GetEnvironmentVariable);
+        var published = await node.TrustRootAsync();
         var trust = trustRootPath is not null ? TrustMaterial.FromTrustedRoot(trustRootPath)
-            : TrustMaterial.FromTrustedRootJson(await node.TrustedRootJsonAsync(), $"the TrustedRoot of {node.Url}");
+            : TrustMaterial.FromTrustedRootJson(published.TrustedRootJson.ToByteArray(), $"the TrustedRoot of {node.Url}");
         if (caPath is not null) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
         var json = given;
         if (json is null)
@@ -83,9 +84,14 @@ internal static class VerifyCommand
                 throw new CliException($"log entry {newest.LogIndex} belongs to session {newest.SessionId}, whose bundle the node does not have");
             json = status.BundleJson.ToByteArray();
         }
-        var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config));
+        var policies = TrustPolicyFiles.ResolveForNode(policyPath, trustRootPath, published.TrustPolicyJson.ToByteArray(), node.Url,
+            pinHex, json);
+        var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config, policies?.SignerKeys) with { Policies = policies?.Versions });
         if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
-        ctx.Out.WriteLine("verified: " + result.Message);
+        ctx.Out.WriteLine("verified: " + result.Message + (policies is null ? "" : $"; trust policy pinned at {policies.PinDescription}"));
+        if (policies is null)
+            ctx.Error.WriteLine("mpcsign: warning: no trust policy was given; the approvals were checked only against themselves (" +
+                "pass --policy FILE from 'mpcsign trust-root --out FILE' and pin its fingerprint with --policy-pin)");
         return 0;
     }
 

@@ -124,6 +124,9 @@ public class GrpcNodeProcessTests
         var verified = await Cli("verifier", "verify", "--artifact-digest", digest);
         Assert.That(verified.ExitCode, Is.Zero, verified.Err);
         Assert.That(verified.Out, Does.StartWith("verified: signed by session " + session));
+        // The approvals were checked against the trust policy the node published with its TrustedRoot.
+        Assert.That(verified.Out, Does.Contain("; trust policy pinned at v1 of the trust policy of https://"));
+        Assert.That(verified.Err, Does.Not.Contain("no trust policy was given"));
 
         // The log, as a monitor reads it, over the same edge.
         var entry = await Cli("monitor", "tlog", "get", "--artifact-digest", digest);
@@ -136,6 +139,22 @@ public class GrpcNodeProcessTests
         var trustRoot = await Cli("monitor", "trust-root");
         Assert.That(trustRoot.ExitCode, Is.Zero, trustRoot.Err);
         Assert.That(trustRoot.Out, Does.Contain("application/vnd.dev.sigstore.trustedroot"));
+
+        // trust-root --out over gRPC writes the node's policy chain beside it; verify --node walks the node's chain
+        // from the pinned fingerprint, and refuses a pin that names no version of it.
+        Directory.CreateDirectory(_dir.File("monitor"));
+        var rootFile = Path.Combine(_dir.File("monitor"), "root.json");
+        var written = await Cli("monitor", "trust-root", "--out", rootFile);
+        Assert.That(written.ExitCode, Is.Zero, written.Err);
+        Assert.That(File.Exists(Path.Combine(_dir.File("monitor"), "root.policy.json")), written.Err);
+        var fingerprint = System.Text.RegularExpressions.Regex.Match(written.Err, "v1 fingerprint ([0-9a-f]{64})").Groups[1].Value;
+        Assert.That(fingerprint, Has.Length.EqualTo(64), written.Err);
+        var pinned = await Cli("verifier", "verify", "--artifact-digest", digest, "--policy-pin", fingerprint);
+        Assert.That(pinned.ExitCode, Is.Zero, pinned.Err);
+        Assert.That(pinned.Out, Does.Contain("; trust policy pinned at " + fingerprint));
+        var wrongPin = await Cli("verifier", "verify", "--artifact-digest", digest, "--policy-pin", new string('0', 64));
+        Assert.That(wrongPin.ExitCode, Is.EqualTo(1), wrongPin.Out);
+        Assert.That(wrongPin.Err, Does.Contain("verification failed (policy): no version of the trust policy has the pinned fingerprint"));
     }
 
     [Test]

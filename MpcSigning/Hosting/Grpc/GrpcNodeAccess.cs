@@ -153,6 +153,9 @@ public sealed class GrpcNodeAccess : INodeAccess
 
     public async Task<byte[]> TrustedRootJsonAsync() => await GrpcClient.TrustedRootJsonAsync();
 
+    /// <summary>The node's TrustedRoot and its trust policy chain, over the attested channel.</summary>
+    public Task<Proto.Ca.TrustRoot> TrustRootAsync() => GrpcClient.TrustRootAsync();
+
     public ValueTask DisposeAsync()
     {
         _channel.Dispose();

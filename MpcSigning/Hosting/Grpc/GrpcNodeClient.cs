@@ -69,8 +69,11 @@ public sealed class GrpcNodeClient : NodeClient
             RequestId = NewId(), ArtifactDigestHex = Convert.ToHexStringLower(artifactDigest),
         }, o), _timeout);
 
-    public async Task<byte[]> TrustedRootJsonAsync() =>
-        (await Call(o => _ca.GetTrustRootAsync(new GetTrustMaterial { RequestId = NewId() }, o), _timeout)).TrustedRootJson.ToByteArray();
+    public async Task<byte[]> TrustedRootJsonAsync() => (await TrustRootAsync()).TrustedRootJson.ToByteArray();
+
+    /// <summary>The node's TrustedRoot and its trust policy chain (empty when it publishes none).</summary>
+    public Task<TrustRoot> TrustRootAsync() =>
+        Call(o => _ca.GetTrustRootAsync(new GetTrustMaterial { RequestId = NewId() }, o), _timeout);
 
     public async Task<string> CheckpointAsync() => (await Call(o => _tlog.GetCheckpointAsync(new GetCheckpoint(), o), _timeout)).SignedNote;
 

@@ -105,8 +105,16 @@ public sealed class AuthNService(NodeHost node) : Proto.AuthN.AuthN.AuthNBase
 /// <summary>The CA's gRPC face: public trust material only.</summary>
 public sealed class CaService(NodeHost node) : Proto.Ca.CA.CABase
 {
-    public override Task<TrustRoot> GetTrustRoot(GetTrustMaterial request, ServerCallContext context) =>
-        Task.FromResult(new TrustRoot { TrustedRootJson = ByteString.CopyFrom(Cli.TrustMaterial.TrustedRootJson(node)) });
+    public override Task<TrustRoot> GetTrustRoot(GetTrustMaterial request, ServerCallContext context)
+    {
+        node.CurrentPolicy(); // bootstraps v1 if no session has yet
+        var chain = node.Policy.Load();
+        return Task.FromResult(new TrustRoot
+        {
+            TrustedRootJson = ByteString.CopyFrom(Cli.TrustMaterial.TrustedRootJson(node)),
+            TrustPolicyJson = chain is null ? ByteString.Empty : ByteString.CopyFrom(MpcSigning.Policy.PolicyJson.WriteChain(chain)),
+        });
+    }
 
     public override Task<CaTrustMaterial> GetCaCertificate(GetTrustMaterial request, ServerCallContext context) =>
         Task.FromResult(new CaTrustMaterial
