@@ -36,3 +36,21 @@ public static class NodeAccess
         return await NodeHost.StartAsync(ctx);
     }
 }
+
+/// <summary>Where a client of a remote node (gRPC or cluster) keeps the bundles of completed sessions.</summary>
+internal static class ClientBundles
+{
+    /// <summary>Saves a completed session's bundle once, atomically, under DATA/bundles/SESSION.json; returns its path.</summary>
+    public static string Save(DataDirectory data, SessionStatus status)
+    {
+        var path = data.File(Path.Combine("bundles", Convert.ToHexStringLower(status.SessionId.Span) + ".json"));
+        if (status.Phase == SessionPhase.Completed && !status.BundleJson.IsEmpty && !File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllBytes(tmp, status.BundleJson.ToByteArray());
+            File.Move(tmp, path, overwrite: true);
+        }
+        return path;
+    }
+}

@@ -83,18 +83,7 @@ public sealed class ClusterConnection : INodeAccess
         return new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")) { _owned = owned };
     }
 
-    public string BundleFile(SessionStatus status)
-    {
-        var path = _data.File(Path.Combine("bundles", Convert.ToHexStringLower(status.SessionId.Span) + ".json"));
-        if (status.Phase == SessionPhase.Completed && !status.BundleJson.IsEmpty && !File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllBytes(tmp, status.BundleJson.ToByteArray());
-            File.Move(tmp, path, overwrite: true);
-        }
-        return path;
-    }
+    public string BundleFile(SessionStatus status) => ClientBundles.Save(_data, status);
 
     public async Task<byte[]> TrustedRootJsonAsync()
     {

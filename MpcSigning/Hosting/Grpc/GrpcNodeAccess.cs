@@ -138,18 +138,7 @@ public sealed class GrpcNodeAccess : INodeAccess
         : throw new ConfigException(variable, $"not set: --node needs mutual TLS; set {CaVariable}, {CertVariable} and {KeyVariable} ({what}; " +
             $"in development, the files in the node's data directory under {GrpcTls.DevFolder}/, which 'mpcsign node' prints)");
 
-    public string BundleFile(SessionStatus status)
-    {
-        var path = _data.File(Path.Combine("bundles", Convert.ToHexStringLower(status.SessionId.Span) + ".json"));
-        if (status.Phase == SessionPhase.Completed && !status.BundleJson.IsEmpty && !File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllBytes(tmp, status.BundleJson.ToByteArray());
-            File.Move(tmp, path, overwrite: true);
-        }
-        return path;
-    }
+    public string BundleFile(SessionStatus status) => ClientBundles.Save(_data, status);
 
     public async Task<byte[]> TrustedRootJsonAsync() => await GrpcClient.TrustedRootJsonAsync();
 
