@@ -66,13 +66,40 @@ public static class CoseKeys
         return null;
     }
 
-    /// <summary>The COSE_Key (EC2, P-256, ES256) of a P-256 SubjectPublicKeyInfo, in CTAP2 canonical order.</summary>
-    public static byte[] FromP256Spki(ReadOnlySpan<byte> spki)
+    /// <summary>
+    /// The COSE_Key of a SubjectPublicKeyInfo: P-256 as ES256, Ed25519 as EdDSA, RSA as RS256 (the only RSA algorithm
+    /// mpcsign accepts). For records and bundles made before COSE keys were kept. Null if it is none of these.
+    /// </summary>
+    public static byte[]? FromSpki(ReadOnlySpan<byte> spki)
     {
-        using var ec = ECDsa.Create();
-        ec.ImportSubjectPublicKeyInfo(spki, out _);
-        var q = ec.ExportParameters(false).Q;
-        return Ec2(q.X!, q.Y!);
+        try
+        {
+            if (PublicKey.TryImport(SignatureAlgorithm.Ed25519, spki, KeyBlobFormat.PkixPublicKey, out var ed) && ed is not null)
+                return Okp(ed.Export(KeyBlobFormat.RawPublicKey));
+            using (var ec = ECDsa.Create())
+            {
+                try
+                {
+                    ec.ImportSubjectPublicKeyInfo(spki, out var read);
+                    var p = ec.ExportParameters(false);
+                    if (read == spki.Length && p.Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value) return Ec2(p.Q.X!, p.Q.Y!);
+                    return null;
+                }
+                catch (CryptographicException)
+                {
+                    // Not an EC key: try RSA below.
+                }
+            }
+            using var rsa = RSA.Create();
+            rsa.ImportSubjectPublicKeyInfo(spki, out var rsaRead);
+            if (rsaRead != spki.Length) return null;
+            var r = rsa.ExportParameters(false);
+            return Rsa(r.Modulus!, r.Exponent!);
+        }
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An EC2 P-256 ES256 COSE_Key.</summary>

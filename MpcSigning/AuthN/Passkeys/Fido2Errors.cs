@@ -15,11 +15,19 @@ namespace MpcSigning.AuthN.Passkeys;
 internal static class Fido2Errors
 {
     /// <summary>Exceptions that mean "this input does not verify", as opposed to a bug: Fido2's own, and what its parsers let through on garbage.</summary>
+    /// <summary>Attacker-chosen text goes into messages and logs: keep it short and free of control characters.</summary>
+    public static string Clip(string s)
+    {
+        var shown = s.Length <= 64 ? s : s[..64] + "...";
+        return string.Concat(shown.Select(ch => char.IsControl(ch) ? '?' : ch));
+    }
+
     public static bool IsVerificationFailure(Exception e) =>
         e is Fido2VerificationException or CborContentException or CryptographicException or FormatException or JsonException
             or ArgumentException or InvalidOperationException or OverflowException or IndexOutOfRangeException or NotSupportedException;
 
-    public static (AuthNError Code, string Message) Explain(Exception e, RelyingParty rp, bool registration)
+    /// <param name="origin">C.origin as parsed, quoted (clipped) in the message when the origin is refused.</param>
+    public static (AuthNError Code, string Message) Explain(Exception e, RelyingParty rp, bool registration, string? origin = null)
     {
         var ceremony = registration ? "navigator.credentials.create" : "navigator.credentials.get";
         var step = registration ? "7.1" : "7.2";
@@ -33,8 +41,8 @@ internal static class Fido2Errors
                     $"clientDataJSON.challenge is not the challenge issued (section {step}): the answer belongs to another ceremony; start again."),
             Fido2ErrorCode.InvalidAuthenticatorResponseOrigin or Fido2ErrorCode.MissingAuthenticatorResponseOrigin =>
                 (AuthNError.OriginNotAllowed,
-                    $"clientDataJSON.origin is not an allowed origin of relying party '{rp.RpId}' (section {step}); " +
-                    $"use {string.Join(" or ", rp.AllowedOrigins)}, or add the origin to the configuration (RelyingParty:Origin)."),
+                    $"clientDataJSON.origin {(origin is null ? "" : $"'{Clip(origin)}' ")}is not an allowed origin of relying party '{rp.RpId}' " +
+                    $"(section {step}); approve from {string.Join(" or ", rp.AllowedOrigins)}, or add the origin to the configuration (RelyingParty:Origin)."),
             Fido2ErrorCode.CrossOriginRequestNotAllowed or Fido2ErrorCode.InvalidAuthenticatorResponseTopOrigin =>
                 (AuthNError.CrossOriginNotAllowed,
                     $"the ceremony ran in a cross-origin frame this relying party does not expect (section {step}); open the page directly."),
@@ -82,6 +90,9 @@ internal static class Fido2Errors
             Fido2ErrorCode.MalformedAuthenticatorResponse =>
                 (AuthNError.ClientDataMalformed,
                     "clientDataJSON is not a JSON object with type, challenge and origin (section 5.8.1); send it unchanged."),
+            Fido2ErrorCode.InvalidAuthenticatorResponse when e.Message.StartsWith("Type must be", StringComparison.Ordinal) =>
+                (AuthNError.ClientDataWrongType,
+                    $"clientDataJSON.type is neither 'webauthn.get' nor 'webauthn.create' (section {step}); use {ceremony}."),
             Fido2ErrorCode.InvalidAssertionResponse when e.Message.Contains("webauthn.get", StringComparison.Ordinal) =>
                 (AuthNError.ClientDataWrongType,
                     "clientDataJSON.type is not 'webauthn.get' (section 7.2): a registration was replayed as an approval; approve with navigator.credentials.get."),

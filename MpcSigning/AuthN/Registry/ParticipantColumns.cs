@@ -18,20 +18,12 @@ internal static class ParticipantColumns
         ("user_handle", ("BLOB NOT NULL DEFAULT x''", "BYTEA NOT NULL DEFAULT ''::bytea")),
     ];
 
-    /// <summary>A row enrolled before COSE keys were stored holds a P-256 key only: give it its COSE form.</summary>
+    /// <summary>A row enrolled before COSE keys were stored holds its SPKI only: give it its COSE form.</summary>
     public static Participant Complete(Participant p)
     {
-        if (p.CredentialPublicKeyCose.IsEmpty && !p.PublicKeySpki.IsEmpty)
-        {
-            try
-            {
-                p.CredentialPublicKeyCose = ByteString.CopyFrom(CoseKeys.FromP256Spki(p.PublicKeySpki.Span));
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                // Not a P-256 key: leave the COSE key empty; verification then refuses with "public key invalid".
-            }
-        }
+        // Not a key CoseKeys knows: the COSE key stays empty and verification refuses it as invalid.
+        if (p.CredentialPublicKeyCose.IsEmpty && CoseKeys.FromSpki(p.PublicKeySpki.Span) is { } cose)
+            p.CredentialPublicKeyCose = ByteString.CopyFrom(cose);
         return p;
     }
 }
