@@ -51,9 +51,10 @@ public static class AssertionVerifier
             return AssertionResult.Fail(AuthNError.CredentialIdMismatch,
                 "assertion was made with a credential that is not the one enrolled for this participant; " +
                 "approve with the enrolled authenticator, or re-enroll the new one.");
-        if (CoseKeys.ToSpki(credentialPublicKeyCose, out _, out var keyProblem) is null)
+        if (CoseKeys.ToSpki(credentialPublicKeyCose, out var algorithm, out var keyProblem) is null)
             return AssertionResult.Fail(AuthNError.PublicKeyInvalid,
                 $"the enrolled credential public key is unusable: {keyProblem}; re-enroll the participant.");
+        if (StrictEncoding.CheckSignatureEncoding(algorithm, assertion.Signature.Memory) is { } signatureRefused) return signatureRefused;
 
         var raw = new AuthenticatorAssertionRawResponse
         {

@@ -93,6 +93,31 @@ internal static class StrictEncoding
             "authenticatorData sets ED but its extensions are not one definite-length CBOR map (section 6.1); the authenticator data is corrupt.");
     }
 
+    /// <summary>
+    /// Section 6.5.6: an ES256 signature is one DER SEQUENCE of two INTEGERs, nothing else. Fido2 converts it to the
+    /// raw form without checking the outer tag, so another byte there would still verify and a recorded approval
+    /// would be malleable. Null when acceptable (other algorithms have fixed-size signatures their verifiers check).
+    /// </summary>
+    public static AssertionResult? CheckSignatureEncoding(int coseAlgorithm, ReadOnlyMemory<byte> signature)
+    {
+        if (coseAlgorithm != Passkeys.CoseKeys.Es256) return null;
+        try
+        {
+            var outer = new System.Formats.Asn1.AsnReader(signature, System.Formats.Asn1.AsnEncodingRules.DER);
+            var seq = outer.ReadSequence();
+            seq.ReadInteger();
+            seq.ReadInteger();
+            seq.ThrowIfNotEmpty();
+            outer.ThrowIfNotEmpty();
+            return null;
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            return AssertionResult.Fail(AuthNError.SignatureInvalid,
+                "the ES256 signature is not one DER SEQUENCE of two INTEGERs (section 6.5.6): the assertion was altered; approve again.");
+        }
+    }
+
     private static AssertionResult Malformed(string why) =>
         AssertionResult.Fail(AuthNError.ClientDataMalformed,
             $"clientDataJSON is malformed: {why} (section 7.2 step 10); send the clientDataJSON the browser produced, unmodified.");
