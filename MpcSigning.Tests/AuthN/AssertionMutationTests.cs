@@ -67,6 +67,10 @@ public class AssertionMutationTests
         yield return new("wrong-credential-id", f => With(f.Valid(), a => a.CredentialId = ByteString.CopyFrom(new byte[32])), AuthNError.CredentialIdMismatch);
         yield return new("empty-signature", f => With(f.Valid(), a => a.Signature = ByteString.Empty), AuthNError.AssertionIncomplete);
         yield return new("bad-signature", f => With(f.Valid(), a => a.Signature = Flip(a.Signature, 10)), AuthNError.SignatureInvalid);
+        // Fido2 reads the two INTEGERs without checking the SEQUENCE tag: the recorded signature would be malleable.
+        yield return new("der-sequence-tag-changed", f => With(f.Valid(), a => a.Signature = Flip(a.Signature, 0)), AuthNError.SignatureInvalid);
+        yield return new("der-trailing-byte", f => With(f.Valid(), a => a.Signature = ByteString.CopyFrom([.. a.Signature, 0x00])),
+            AuthNError.SignatureInvalid);
         yield return new("raw-signature-format", f => With(f.Valid(), a => a.Signature = ByteString.CopyFrom(
             f.Key.SignData(a.AuthenticatorData.Concat(SHA256.HashData(a.ClientDataJson.Span)).ToArray(), HashAlgorithmName.SHA256))),
             AuthNError.SignatureInvalid);
