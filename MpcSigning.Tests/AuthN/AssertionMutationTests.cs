@@ -31,6 +31,10 @@ public class AssertionMutationTests
             AssertionForge.AuthData()), AuthNError.ChallengeMismatch);
         yield return new("wrong-origin", f => f.Sign(f.ClientData(origin: "https://evil.example"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
         yield return new("http-origin", f => f.Sign(f.ClientData(origin: "http://mpcsign.local"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
+        yield return new("origin-with-bidi-control", f => f.Sign(f.ClientData(origin: "https://mpc\u202Esign.local"), AssertionForge.AuthData()),
+            AuthNError.OriginNotAllowed);
+        yield return new("origin-with-default-port", f => f.Sign(f.ClientData(origin: "https://mpcsign.local:443"), AssertionForge.AuthData()),
+            AuthNError.OriginNotAllowed);
         yield return new("origin-with-port", f => f.Sign(f.ClientData(origin: "https://mpcsign.local:8443"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
         yield return new("cross-origin-true", f => f.Sign(f.ClientData().Replace("\"crossOrigin\":false", "\"crossOrigin\":true"), AssertionForge.AuthData()),
             AuthNError.CrossOriginNotAllowed);

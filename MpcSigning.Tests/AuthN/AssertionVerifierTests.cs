@@ -56,6 +56,21 @@ public class AssertionVerifierTests
         Assert.That(f.Verify(f.Sign(json, AssertionForge.AuthData()), rp: rp).Ok, Is.True);
     }
 
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://mpcsign.local","crossOrigin":true}""", AuthNError.CrossOriginNotAllowed,
+        TestName = "Verify_FramedWithoutTopOrigin_IsRefusedWhenTopOriginsAreConfigured")]
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://portal.example","crossOrigin":false}""", AuthNError.OriginNotAllowed,
+        TestName = "Verify_TopOriginUsedAsOrigin_IsRefused")]
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://mpcsign.local","crossOrigin":true,"topOrigin":"https://evil.example"}""",
+        AuthNError.CrossOriginNotAllowed, TestName = "Verify_FramedByUnconfiguredTopOrigin_IsRefused")]
+    public void Verify_CrossOriginRules_WhenTopOriginsAreConfigured(string json, AuthNError code)
+    {
+        // Fido2 alone accepts the first two: crossOrigin without topOrigin, and one list for origin and topOrigin.
+        using var f = new AssertionForge();
+        var rp = f.Rp with { AllowedTopOrigins = ["https://portal.example"] };
+        var r = f.Verify(f.Sign(json.Replace("CH", f.ChallengeText), AssertionForge.AuthData()), rp: rp);
+        Assert.That(r.Code, Is.EqualTo(code), r.Message);
+    }
+
     [Test]
     public void Verify_ExtensionMapAndAttestedDataPresentWithFlags_Succeeds()
     {

@@ -19,7 +19,8 @@ public sealed partial class AuthNActor : ReceiveActor
     public AuthNActor(IParticipantRegistry registry, RelyingParty rp, TimeProvider clock,
         PasskeyCeremonies? ceremonies = null)
     {
-        ReceiveRegistration(registry, ceremonies ?? new PasskeyCeremonies(rp, AttestationPolicy.Default, clock));
+        var passkeys = ceremonies ?? new PasskeyCeremonies(rp, AttestationPolicy.Default, clock);
+        ReceiveRegistration(registry, passkeys);
         Receive<VerifyApproval>(cmd =>
         {
             var session = Convert.ToHexStringLower(cmd.SessionId.Span);

@@ -167,7 +167,7 @@ public sealed record NodeConfig(
         return n;
     }
 
-    private static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
+    internal static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
     {
         var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
         if (raw is null) return fallback;

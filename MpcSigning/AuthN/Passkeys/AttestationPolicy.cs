@@ -26,8 +26,8 @@ public sealed record AttestationPolicy(bool AllowNoneAttestation, IReadOnlySet<G
     /// <exception cref="ConfigException">A value is not a boolean or a GUID; the message names the setting.</exception>
     public static AttestationPolicy Load(IConfiguration c, Func<string, string?> env)
     {
-        var allowNone = Bool(env, c, "MPCSIGN_WEBAUTHN_ALLOW_NONE_ATTESTATION", "WebAuthn:AllowNoneAttestation", true);
-        var requireUv = Bool(env, c, "MPCSIGN_WEBAUTHN_REQUIRE_USER_VERIFICATION", "WebAuthn:RequireUserVerification", true);
+        var allowNone = NodeConfig.Bool(env, c, "MPCSIGN_WEBAUTHN_ALLOW_NONE_ATTESTATION", "WebAuthn:AllowNoneAttestation", true);
+        var requireUv = NodeConfig.Bool(env, c, "MPCSIGN_WEBAUTHN_REQUIRE_USER_VERIFICATION", "WebAuthn:RequireUserVerification", true);
         const string variable = "MPCSIGN_WEBAUTHN_ALLOWED_AAGUIDS", key = "WebAuthn:AllowedAaguids";
         var (name, values) = env(variable) is { Length: > 0 } e
             ? (variable, (IEnumerable<string>)e.Split(','))
@@ -42,17 +42,5 @@ public sealed record AttestationPolicy(bool AllowNoneAttestation, IReadOnlySet<G
             aaguids.Add(g);
         }
         return new AttestationPolicy(allowNone, aaguids, requireUv);
-    }
-
-    private static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
-    {
-        var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
-        if (raw is null) return fallback;
-        return raw.ToLowerInvariant() switch
-        {
-            "true" or "1" or "yes" => true,
-            "false" or "0" or "no" => false,
-            _ => throw new ConfigException(name, $"must be true or false, got '{raw}'"),
-        };
     }
 }

@@ -68,9 +68,17 @@ public static class CoseKeys
 
     /// <summary>
     /// The COSE_Key of a SubjectPublicKeyInfo: P-256 as ES256, Ed25519 as EdDSA, RSA as RS256 (the only RSA algorithm
-    /// mpcsign accepts). For records and bundles made before COSE keys were kept. Null if it is none of these.
+    /// mpcsign accepts). For records and bundles made before COSE keys were kept. Null if it is none of these, or not
+    /// in canonical DER (a non-zero "unused bits" count, for one, still decodes to the same key: recorded evidence must
+    /// not be malleable).
     /// </summary>
     public static byte[]? FromSpki(ReadOnlySpan<byte> spki)
+    {
+        var cose = FromSpkiLenient(spki);
+        return cose is not null && ToSpki(cose, out _, out _) is { } canonical && canonical.AsSpan().SequenceEqual(spki) ? cose : null;
+    }
+
+    private static byte[]? FromSpkiLenient(ReadOnlySpan<byte> spki)
     {
         try
         {

@@ -53,13 +53,17 @@ public sealed class PasskeyCeremonies
     /// <summary>The algorithms offered to authenticators, in order of preference: ES256, EdDSA, RS256.</summary>
     public static IReadOnlyList<PubKeyCredParam> Algorithms { get; } = [PubKeyCredParam.ES256, PubKeyCredParam.Ed25519, PubKeyCredParam.RS256];
 
-    /// <summary>Fido2's configuration for a relying party (RPID, origins, cross-origin only with configured top origins).</summary>
-    internal static Fido2Configuration Fido2Config(RelyingParty rp) => new()
+    /// <summary>
+    /// Fido2's configuration for a relying party. Registration: its origins only, never in a cross-origin frame.
+    /// Assertions (<paramref name="framed"/>): Fido2 checks a topOrigin against the same set as the origin, so the
+    /// configured top origins join it and StrictEncoding holds origin and topOrigin each to their own list.
+    /// </summary>
+    internal static Fido2Configuration Fido2Config(RelyingParty rp, bool framed = false) => new()
     {
         RPID = rp.RpId,
         RPName = "mpcsign",
-        Origins = new HashSet<string>(rp.AllowedOrigins.Concat(rp.AllowedTopOrigins), StringComparer.Ordinal),
-        AllowCrossOriginRequests = rp.AllowedTopOrigins.Count > 0,
+        Origins = new HashSet<string>(framed ? rp.AllowedOrigins.Concat(rp.AllowedTopOrigins) : rp.AllowedOrigins, StringComparer.Ordinal),
+        AllowCrossOriginRequests = framed && rp.AllowedTopOrigins.Count > 0,
         ChallengeSize = 32,
     };
 

@@ -70,7 +70,7 @@ public static class AssertionVerifier
             },
             ClientExtensionResults = new AuthenticationExtensionsClientOutputs(),
         };
-        var options = AssertionOptions.Create(PasskeyCeremonies.Fido2Config(rp), expectedChallenge,
+        var options = AssertionOptions.Create(PasskeyCeremonies.Fido2Config(rp, framed: true), expectedChallenge,
             [new PublicKeyCredentialDescriptor(expectedCredentialId)],
             rp.RequireUserVerification ? UserVerificationRequirement.Required : UserVerificationRequirement.Preferred, null);
         var registeredHandle = userHandle.ToArray();
@@ -80,7 +80,7 @@ public static class AssertionVerifier
         try
         {
             // Steps 9-12 strictly and in constant time (StrictEncoding says what Fido2 leaves open).
-            if (StrictEncoding.CheckClientData(assertion.ClientDataJson.Span, expectedChallenge) is { } clientDataRefused)
+            if (StrictEncoding.CheckClientData(assertion.ClientDataJson.Span, expectedChallenge, rp) is { } clientDataRefused)
                 return clientDataRefused;
             parsed = AuthenticatorAssertionResponse.Parse(raw);
             if (parsed.AuthenticatorData.HasExtensionsData &&
@@ -88,7 +88,7 @@ public static class AssertionVerifier
                 return extensionsRefused;
             // Fido2 is asynchronous only for its callbacks and metadata service; ours are synchronous and there is no
             // metadata service, so the task has completed when VerifyAsync returns.
-            verified = parsed.VerifyAsync(options, PasskeyCeremonies.Fido2Config(rp), credentialPublicKeyCose, storedSignCount,
+            verified = parsed.VerifyAsync(options, PasskeyCeremonies.Fido2Config(rp, framed: true), credentialPublicKeyCose, storedSignCount,
                 (p, _) => Task.FromResult(registeredHandle.Length == 0 || Hashes.FixedTimeEquals(p.UserHandle, registeredHandle)),
                 null, null).GetAwaiter().GetResult();
         }

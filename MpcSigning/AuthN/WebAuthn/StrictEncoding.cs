@@ -10,7 +10,8 @@ namespace MpcSigning.AuthN.WebAuthn;
 /// What mpcsign demands of the signed bytes beyond Fido2, so that a recorded approval has one reading only: Fido2
 /// decodes the challenge leniently (padding, so "x=" equals "x"), compares it with SequenceEqual, keeps the last of
 /// duplicated members, does not check that clientDataJSON is valid UTF-8 throughout, and accepts an extension
-/// "map" that is not a definite-length CBOR map. Each check here is done with the platform's readers
+/// "map" that is not a definite-length CBOR map; and it accepts a cross-origin ceremony without a topOrigin, and a
+/// topOrigin as the origin (one list for both), and it compares origins after System.Uri normalization. Each check here is done with the platform's readers
 /// (System.Text.Json, System.Formats.Cbor).
 /// </summary>
 internal static class StrictEncoding
@@ -18,10 +19,11 @@ internal static class StrictEncoding
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Section 7.2 steps 9-12, strictly: UTF-8, one JSON object with no member twice, and C.challenge exactly the
-    /// unpadded base64url text of <paramref name="expectedChallenge"/>, compared in constant time. Null when acceptable.
+    /// Section 7.2 steps 9-14, strictly: UTF-8, one JSON object with no member twice, C.challenge exactly the
+    /// unpadded base64url text of <paramref name="expectedChallenge"/> (compared in constant time), and a framed
+    /// ceremony only with crossOrigin true and a configured topOrigin. Null when acceptable.
     /// </summary>
-    public static AssertionResult? CheckClientData(ReadOnlySpan<byte> json, byte[] expectedChallenge)
+    public static AssertionResult? CheckClientData(ReadOnlySpan<byte> json, byte[] expectedChallenge, RelyingParty rp)
     {
         try
         {
@@ -32,13 +34,24 @@ internal static class StrictEncoding
             return AssertionResult.Fail(AuthNError.ClientDataNotUtf8,
                 "clientDataJSON is not valid UTF-8 (section 7.2 step 9); send the bytes the browser produced, unmodified.");
         }
-        string? challenge;
+        string? challenge, origin, topOrigin;
+        bool crossOrigin;
         try
         {
             using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
                 return Malformed("it is not a JSON object");
-            challenge = doc.RootElement.TryGetProperty("challenge", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            challenge = root.TryGetProperty("challenge", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            origin = root.TryGetProperty("origin", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+            var hasCross = root.TryGetProperty("crossOrigin", out var x);
+            if (hasCross && x.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                return Malformed("crossOrigin is not true or false");
+            crossOrigin = hasCross && x.ValueKind == JsonValueKind.True;
+            var hasTop = root.TryGetProperty("topOrigin", out var t);
+            if (hasTop && t.ValueKind != JsonValueKind.String)
+                return Malformed("topOrigin is not a string");
+            topOrigin = hasTop ? t.GetString() : null;
         }
         catch (JsonException)
         {
@@ -55,6 +68,18 @@ internal static class StrictEncoding
             return AssertionResult.Fail(AuthNError.ChallengeMismatch,
                 "clientDataJSON.challenge is not this session's challenge (section 7.2 step 12): the assertion was made for another " +
                 "session or artifact. Approve again from the current request.");
+        // Step 14: a framed ceremony only from a configured top-level origin, and never with a top origin as the origin.
+        if ((crossOrigin || topOrigin is not null) &&
+            !(crossOrigin && topOrigin is not null && rp.AllowedTopOrigins.Contains(topOrigin, StringComparer.Ordinal)))
+            return AssertionResult.Fail(AuthNError.CrossOriginNotAllowed,
+                $"the approval ran in a cross-origin frame (crossOrigin {crossOrigin}, topOrigin '{Passkeys.Fido2Errors.Clip(topOrigin ?? "")}') " +
+                "that the relying party does not expect (section 7.2 step 14); open the approval page directly.");
+        // Step 13 exactly: Fido2 compares origins after System.Uri has normalized them, which drops default ports and
+        // even bidi control characters ("https://mpc\u202Esign.local" passed), and it puts top origins in the same list.
+        if (origin is null || !rp.AllowedOrigins.Contains(origin, StringComparer.Ordinal))
+            return AssertionResult.Fail(AuthNError.OriginNotAllowed,
+                $"clientDataJSON.origin '{Passkeys.Fido2Errors.Clip(origin ?? "")}' is not an allowed origin of relying party '{rp.RpId}' " +
+                $"(section 7.2 step 13); approve from {string.Join(" or ", rp.AllowedOrigins)}.");
         return null;
     }
 
