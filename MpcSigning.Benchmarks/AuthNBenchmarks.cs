@@ -28,8 +28,8 @@ public class AuthNBenchmarks
 
     [Benchmark]
     public bool VerifyAssertion() =>
-        AssertionVerifier.Verify(_assertion, _challenge, RelyingParty.Default, _authenticator.PublicKeySpki,
-            _authenticator.CredentialId, 0).Ok;
+        AssertionVerifier.Verify(_assertion, _challenge, RelyingParty.Default, _authenticator.PublicKeyCose,
+            _authenticator.CredentialId, 0, backupEligible: false).Ok;
 
     [Benchmark]
     public int SoftwareAuthenticatorGetAssertion() =>

@@ -31,7 +31,7 @@ internal sealed class BenchNode
         var host = NodeHost.StartAsync(config, DataDirectory.Open(dir), TimeProvider.System).GetAwaiter().GetResult();
         var node = new BenchNode(dir, config, host);
         foreach (var (name, role) in approvers)
-            FlowCommands.EnrollAsync(host.Client, node.Auth, name, Email(name), role).GetAwaiter().GetResult();
+            FlowCommands.EnrollAsync(host.Client, host.RelyingParty, node.Auth, name, Email(name), role).GetAwaiter().GetResult();
         return node;
     }
 

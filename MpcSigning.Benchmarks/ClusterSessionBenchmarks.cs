@@ -75,7 +75,7 @@ public class ClusterSessionBenchmarks
         var config = NodeConfig.Load(ConfigFile("client"), n => n == "MPCSIGN_CLUSTER_SEED_NODES" ? seeds : allowSimulated(n));
         _client = ClusterConnection.ConnectAsync(config, DataDirectory.Open(Path.Combine(_dir, "client"))).GetAwaiter().GetResult();
         foreach (var (name, role) in Enumerable.Range(0, InFlight).SelectMany(Approvers))
-            Retry(() => FlowCommands.EnrollAsync(_client.Client, Auth, name, BenchNode.Email(name), role)); // the first waits for the singletons
+            Retry(() => FlowCommands.EnrollAsync(_client.Client, _client.RelyingParty, Auth, name, BenchNode.Email(name), role)); // the first waits for the singletons
     }
 
     [Benchmark(Description = "whole session over 7 processes, N in flight", OperationsPerInvoke = SessionsPerInvoke)]

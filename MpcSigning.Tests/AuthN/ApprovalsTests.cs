@@ -111,6 +111,7 @@ public class ApprovalsTests
     {
         public MpcSigning.AuthN.Registry.EnrollResult Enroll(Participant participant) => inner.Enroll(participant);
         public Participant? Find(string email) => inner.Find(email);
+        public Participant? FindByCredentialId(byte[] credentialId) => inner.FindByCredentialId(credentialId);
         public IReadOnlyList<Participant> List() => inner.List();
 
         public bool TryAdvanceSignCount(string email, uint expectedOld, uint newCount)

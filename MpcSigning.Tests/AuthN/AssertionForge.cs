@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using Fido2NetLib.Objects;
+using MpcSigning.AuthN.Passkeys;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Crypto;
 using MpcSigning.Proto.AuthN;
@@ -29,12 +31,15 @@ internal sealed class AssertionForge : IDisposable
     public string ClientData(string type = "webauthn.get", string? challenge = null, string origin = Origin, string extra = "") =>
         $$"""{"type":"{{type}}","challenge":"{{challenge ?? ChallengeText}}","origin":"{{origin}}","crossOrigin":false{{extra}}}""";
 
-    public static byte[] AuthData(AuthenticatorFlags flags = AuthenticatorFlags.UserPresent | AuthenticatorFlags.UserVerified,
+    public byte[] Cose => CoseKeys.FromSpki(Spki)!;
+
+    /// <summary>rpIdHash || flags || signCount (big-endian) || tail, written by hand so that any flags may be set.</summary>
+    public static byte[] AuthData(AuthenticatorFlags flags = AuthenticatorFlags.UP | AuthenticatorFlags.UV,
         uint count = NextCount, string rpId = "mpcsign.local", byte[]? tail = null)
     {
-        var head = AuthenticatorData.Build(Hashes.Sha256(Encoding.UTF8.GetBytes(rpId)), AuthenticatorFlags.None, count);
-        head[AuthenticatorData.RpIdHashBytes] = (byte)flags; // Build refuses AT/ED; the forge may set anything
-        return [.. head, .. tail ?? []];
+        var counter = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter, count);
+        return [.. Hashes.Sha256(Encoding.UTF8.GetBytes(rpId)), (byte)flags, .. counter, .. tail ?? []];
     }
 
     /// <summary>A correctly signed assertion over the given parts.</summary>
@@ -52,8 +57,8 @@ internal sealed class AssertionForge : IDisposable
     /// <summary>A valid assertion for <see cref="Challenge"/> with counter <see cref="NextCount"/>.</summary>
     public Assertion Valid() => Sign(ClientData(), AuthData());
 
-    public AssertionResult Verify(Assertion a, uint stored = StoredCount, RelyingParty? rp = null) =>
-        AssertionVerifier.Verify(a, Challenge, rp ?? Rp, Spki, CredentialId, stored);
+    public AssertionResult Verify(Assertion a, uint stored = StoredCount, RelyingParty? rp = null, bool backupEligible = false) =>
+        AssertionVerifier.Verify(a, Challenge, rp ?? Rp, Cose, CredentialId, stored, backupEligible);
 
     public void Dispose() => Key.Dispose();
 }

@@ -4,7 +4,7 @@ using Google.Protobuf;
 using MpcSigning.AuthN;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Proto.AuthN;
-using F = MpcSigning.AuthN.WebAuthn.AuthenticatorFlags;
+using F = Fido2NetLib.Objects.AuthenticatorFlags;
 
 namespace MpcSigning.Tests.AuthN;
 
@@ -15,7 +15,7 @@ namespace MpcSigning.Tests.AuthN;
 /// </summary>
 public class AssertionMutationTests
 {
-    private const F UpUv = F.UserPresent | F.UserVerified;
+    private const F UpUv = F.UP | F.UV;
 
     private sealed record Mutation(string Name, Func<AssertionForge, Assertion> Make, AuthNError Expected,
         uint Stored = AssertionForge.StoredCount);
@@ -31,6 +31,10 @@ public class AssertionMutationTests
             AssertionForge.AuthData()), AuthNError.ChallengeMismatch);
         yield return new("wrong-origin", f => f.Sign(f.ClientData(origin: "https://evil.example"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
         yield return new("http-origin", f => f.Sign(f.ClientData(origin: "http://mpcsign.local"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
+        yield return new("origin-with-bidi-control", f => f.Sign(f.ClientData(origin: "https://mpc\u202Esign.local"), AssertionForge.AuthData()),
+            AuthNError.OriginNotAllowed);
+        yield return new("origin-with-default-port", f => f.Sign(f.ClientData(origin: "https://mpcsign.local:443"), AssertionForge.AuthData()),
+            AuthNError.OriginNotAllowed);
         yield return new("origin-with-port", f => f.Sign(f.ClientData(origin: "https://mpcsign.local:8443"), AssertionForge.AuthData()), AuthNError.OriginNotAllowed);
         yield return new("cross-origin-true", f => f.Sign(f.ClientData().Replace("\"crossOrigin\":false", "\"crossOrigin\":true"), AssertionForge.AuthData()),
             AuthNError.CrossOriginNotAllowed);
@@ -43,30 +47,34 @@ public class AssertionMutationTests
         yield return new("challenge-not-string", f => f.Sign(f.ClientData().Replace($"\"{f.ChallengeText}\"", "42"), AssertionForge.AuthData()),
             AuthNError.ClientDataMalformed);
         yield return new("missing-origin", f => f.Sign($$"""{"type":"webauthn.get","challenge":"{{f.ChallengeText}}"}""", AssertionForge.AuthData()),
-            AuthNError.ClientDataMalformed);
+            AuthNError.OriginNotAllowed);
         yield return new("cross-origin-not-bool", f => f.Sign(f.ClientData().Replace("false", "\"no\""), AssertionForge.AuthData()), AuthNError.ClientDataMalformed);
         yield return new("invalid-utf8", f => f.Sign([.. Encoding.UTF8.GetBytes(f.ClientData()[..^1]), .. ",\"x\":\""u8, 0xc3, 0x28, .. "\"}"u8],
             AssertionForge.AuthData()), AuthNError.ClientDataNotUtf8);
         // authenticatorData, steps 15-20 and section 6.1
         yield return new("wrong-rpid-hash", f => f.Sign(f.ClientData(), AssertionForge.AuthData(rpId: "evil.example")), AuthNError.RpIdHashMismatch);
-        yield return new("up-clear", f => f.Sign(f.ClientData(), AssertionForge.AuthData(F.UserVerified)), AuthNError.UserNotPresent);
-        yield return new("uv-clear", f => f.Sign(f.ClientData(), AssertionForge.AuthData(F.UserPresent)), AuthNError.UserNotVerified);
-        yield return new("bs-without-be", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.BackupState)), AuthNError.BackupStateInconsistent);
-        yield return new("at-without-data", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.AttestedData)), AuthNError.AttestedDataInconsistent);
-        yield return new("at-with-truncated-key", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.AttestedData,
-            tail: [.. new byte[16], 0x00, 0x01, 0xaa, 0xa1, 0x01])), AuthNError.AttestedDataInconsistent);
-        yield return new("ed-without-map", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ExtensionData)), AuthNError.ExtensionsMalformed);
-        yield return new("ed-with-integer", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ExtensionData, tail: [0x01])), AuthNError.ExtensionsMalformed);
-        yield return new("ed-indefinite-map", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ExtensionData, tail: [0xbf, 0xff])),
+        yield return new("up-clear", f => f.Sign(f.ClientData(), AssertionForge.AuthData(F.UV)), AuthNError.UserNotPresent);
+        yield return new("uv-clear", f => f.Sign(f.ClientData(), AssertionForge.AuthData(F.UP)), AuthNError.UserNotVerified);
+        yield return new("bs-without-be", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.BS)), AuthNError.BackupStateInconsistent);
+        yield return new("at-without-data", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.AT)), AuthNError.AuthenticatorDataTruncated);
+        yield return new("at-with-truncated-key", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.AT,
+            tail: [.. new byte[16], 0x00, 0x01, 0xaa, 0xa1, 0x01])), AuthNError.AuthenticatorDataTruncated);
+        yield return new("ed-without-map", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ED)), AuthNError.AuthenticatorDataTruncated);
+        yield return new("ed-with-integer", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ED, tail: [0x01])), AuthNError.ExtensionsMalformed);
+        yield return new("ed-indefinite-map", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ED, tail: [0xbf, 0xff])),
             AuthNError.ExtensionsMalformed);
-        yield return new("ed-huge-declared-length", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ExtensionData,
-            tail: [0xa1, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])), AuthNError.ExtensionsMalformed);
-        yield return new("trailing-garbage", f => f.Sign(f.ClientData(), AssertionForge.AuthData(tail: [0xa0])), AuthNError.ExtensionsMalformed);
+        yield return new("ed-huge-declared-length", f => f.Sign(f.ClientData(), AssertionForge.AuthData(UpUv | F.ED,
+            tail: [0xa1, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])), AuthNError.AuthenticatorDataTruncated);
+        yield return new("trailing-garbage", f => f.Sign(f.ClientData(), AssertionForge.AuthData(tail: [0xa0])), AuthNError.AuthenticatorDataTruncated);
         yield return new("truncated-authdata", f => f.Sign(f.ClientData(), AssertionForge.AuthData()[..36]), AuthNError.AuthenticatorDataTruncated);
         // credential and signature, steps 5-7 and 21-22
         yield return new("wrong-credential-id", f => With(f.Valid(), a => a.CredentialId = ByteString.CopyFrom(new byte[32])), AuthNError.CredentialIdMismatch);
         yield return new("empty-signature", f => With(f.Valid(), a => a.Signature = ByteString.Empty), AuthNError.AssertionIncomplete);
         yield return new("bad-signature", f => With(f.Valid(), a => a.Signature = Flip(a.Signature, 10)), AuthNError.SignatureInvalid);
+        // Fido2 reads the two INTEGERs without checking the SEQUENCE tag: the recorded signature would be malleable.
+        yield return new("der-sequence-tag-changed", f => With(f.Valid(), a => a.Signature = Flip(a.Signature, 0)), AuthNError.SignatureInvalid);
+        yield return new("der-trailing-byte", f => With(f.Valid(), a => a.Signature = ByteString.CopyFrom([.. a.Signature, 0x00])),
+            AuthNError.SignatureInvalid);
         yield return new("raw-signature-format", f => With(f.Valid(), a => a.Signature = ByteString.CopyFrom(
             f.Key.SignData(a.AuthenticatorData.Concat(SHA256.HashData(a.ClientDataJson.Span)).ToArray(), HashAlgorithmName.SHA256))),
             AuthNError.SignatureInvalid);

@@ -1,6 +1,8 @@
 using System.Text;
 using Google.Protobuf;
 using MpcSigning.AuthN;
+using Fido2NetLib.Objects;
+using MpcSigning.AuthN.Passkeys;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Proto.AuthN;
 
@@ -32,7 +34,7 @@ public class AssertionVerifierTests
     public void Verify_UserVerificationNotRequiredAndAbsent_Succeeds()
     {
         using var f = new AssertionForge();
-        var a = f.Sign(f.ClientData(), AssertionForge.AuthData(AuthenticatorFlags.UserPresent));
+        var a = f.Sign(f.ClientData(), AssertionForge.AuthData(AuthenticatorFlags.UP));
         Assert.That(f.Verify(a, rp: f.Rp with { RequireUserVerification = false }).Ok, Is.True);
     }
 
@@ -54,14 +56,28 @@ public class AssertionVerifierTests
         Assert.That(f.Verify(f.Sign(json, AssertionForge.AuthData()), rp: rp).Ok, Is.True);
     }
 
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://mpcsign.local","crossOrigin":true}""", AuthNError.CrossOriginNotAllowed,
+        TestName = "Verify_FramedWithoutTopOrigin_IsRefusedWhenTopOriginsAreConfigured")]
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://portal.example","crossOrigin":false}""", AuthNError.OriginNotAllowed,
+        TestName = "Verify_TopOriginUsedAsOrigin_IsRefused")]
+    [TestCase("""{"type":"webauthn.get","challenge":"CH","origin":"https://mpcsign.local","crossOrigin":true,"topOrigin":"https://evil.example"}""",
+        AuthNError.CrossOriginNotAllowed, TestName = "Verify_FramedByUnconfiguredTopOrigin_IsRefused")]
+    public void Verify_CrossOriginRules_WhenTopOriginsAreConfigured(string json, AuthNError code)
+    {
+        // Fido2 alone accepts the first two: crossOrigin without topOrigin, and one list for origin and topOrigin.
+        using var f = new AssertionForge();
+        var rp = f.Rp with { AllowedTopOrigins = ["https://portal.example"] };
+        var r = f.Verify(f.Sign(json.Replace("CH", f.ChallengeText), AssertionForge.AuthData()), rp: rp);
+        Assert.That(r.Code, Is.EqualTo(code), r.Message);
+    }
+
     [Test]
     public void Verify_ExtensionMapAndAttestedDataPresentWithFlags_Succeeds()
     {
         using var f = new AssertionForge();
-        byte[] coseKey = [0xa1, 0x01, 0x02]; // {1: 2}: only well-formedness is checked, not the key
-        byte[] attested = [.. new byte[16], 0x00, 0x02, 0xaa, 0xbb, .. coseKey];
-        var flags = AuthenticatorFlags.UserPresent | AuthenticatorFlags.UserVerified | AuthenticatorFlags.AttestedData |
-                    AuthenticatorFlags.ExtensionData;
+        byte[] attested = [.. new byte[16], 0x00, 0x02, 0xaa, 0xbb, .. f.Cose];
+        var flags = AuthenticatorFlags.UP | AuthenticatorFlags.UV | AuthenticatorFlags.AT |
+                    AuthenticatorFlags.ED;
         var a = f.Sign(f.ClientData(), AssertionForge.AuthData(flags, tail: [.. attested, 0xa1, 0x63, .. "cbp"u8, 0xf5]));
         Assert.That(f.Verify(a).Ok, Is.True, f.Verify(a).Message);
     }
@@ -72,7 +88,7 @@ public class AssertionVerifierTests
         using var f = new AssertionForge();
         var digest = new byte[32];
         var otherSession = ApprovalChallenge.Derive(Guid.NewGuid().ToByteArray(), digest);
-        var r = AssertionVerifier.Verify(f.Valid(), otherSession, f.Rp, f.Spki, f.CredentialId, AssertionForge.StoredCount);
+        var r = AssertionVerifier.Verify(f.Valid(), otherSession, f.Rp, f.Cose, f.CredentialId, AssertionForge.StoredCount, false);
         Assert.That(r.Code, Is.EqualTo(AuthNError.ChallengeMismatch));
     }
 
@@ -94,10 +110,10 @@ public class AssertionVerifierTests
             "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAElsurL0lXsRNlQR0+03OV+Xp8FMNk2CKhikMjEhWFEY5LxgT5nMeHrcPiM3e9KGc3cXuF4rHIm4ACkx5G9Mm5zw==");
         var rp = new RelyingParty("demo.yubico.com", ["https://demo.yubico.com"], RequireUserVerification: false);
         var challenge = B64("AK6EVGBeT_DvQQk3hoUCocO8k3WVvnQnwL5Kd2oFWzM");
-        var r = AssertionVerifier.Verify(assertion, challenge, rp, spki, assertion.CredentialId.ToByteArray(), 57);
+        var r = AssertionVerifier.Verify(assertion, challenge, rp, CoseKeys.FromSpki(spki)!, assertion.CredentialId.ToByteArray(), 57, false);
         Assert.That(r.Ok, Is.True, r.Message);
         Assert.That(r.NewSignCount, Is.EqualTo(58));
-        Assert.That(AssertionVerifier.Verify(assertion, challenge, rp, spki, assertion.CredentialId.ToByteArray(), 58).Code,
+        Assert.That(AssertionVerifier.Verify(assertion, challenge, rp, CoseKeys.FromSpki(spki)!, assertion.CredentialId.ToByteArray(), 58, false).Code,
             Is.EqualTo(AuthNError.SignCountNotIncreased));
     }
 

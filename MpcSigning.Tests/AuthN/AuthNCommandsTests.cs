@@ -20,13 +20,16 @@ public class AuthNCommandsTests
         return (code, output.ToString(), error.ToString());
     }
 
-    [Test]
-    public void CreateEnrollApprove_ThroughTheCli_ProducesAnAssertionTheRegistryAdmits()
+    [TestCase("ES256")]
+    [TestCase("eddsa")]
+    [TestCase("RS256")]
+    public void CreateEnrollApprove_ThroughTheCli_ProducesAnAssertionTheRegistryAdmits(string algorithm)
     {
         using var dir = new TempDir();
         var keys = dir.File("keys");
         var data = dir.File("data");
-        Assert.That(Run("authn", "create-authenticator", "--email", "alice@example.org", "--authenticator-dir", keys).Code, Is.Zero);
+        Assert.That(Run("authn", "create-authenticator", "--email", "alice@example.org", "--authenticator-dir", keys, "--algorithm", algorithm).Code,
+            Is.Zero);
         var enroll = Run("--data-dir", data, "authn", "enroll", "--name", "Alice", "--email", "alice@example.org", "--role", "steward",
             "--authenticator-dir", keys);
         Assert.That(enroll.Code, Is.Zero, enroll.Err);
@@ -52,6 +55,16 @@ public class AuthNCommandsTests
             "--authenticator-dir", dir.Path);
         Assert.That(r.Code, Is.Not.Zero);
         Assert.That(r.Err.Trim(), Does.StartWith("mpcsign: role 'admin' is not known").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void CreateAuthenticator_UnknownAlgorithm_PrintsOneLineAndCreatesNothing()
+    {
+        using var dir = new TempDir();
+        var r = Run("authn", "create-authenticator", "--email", "a@example.org", "--authenticator-dir", dir.File("keys"), "--algorithm", "ES384");
+        Assert.That(r.Code, Is.EqualTo(1));
+        Assert.That(r.Err.Trim(), Does.StartWith("mpcsign: 'ES384' is not a software authenticator algorithm").And.Not.Contain("\n"));
+        Assert.That(Directory.Exists(dir.File("keys")) ? Directory.GetFiles(dir.File("keys"), "*.json") : [], Is.Empty);
     }
 
     [Test]

@@ -99,6 +99,11 @@ public class ParticipantRegistryTests
             using var k = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
             p.PublicKeySpki = ByteString.CopyFrom(k.ExportSubjectPublicKeyInfo());
         }, AuthNError.PublicKeyInvalid);
+        yield return Case("CoseKeyNotTheSpkiKey", p =>
+        {
+            using var k = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            p.CredentialPublicKeyCose = ByteString.CopyFrom(MpcSigning.AuthN.Passkeys.CoseKeys.FromSpki(k.ExportSubjectPublicKeyInfo())!);
+        }, AuthNError.PublicKeyInvalid);
     }
 
     [TestCaseSource(nameof(InvalidParticipants))]

@@ -28,6 +28,7 @@ internal sealed class RegistryFixture : IDisposable
             Name = name, Email = email, Role = role,
             CredentialId = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
             PublicKeySpki = ByteString.CopyFrom(key.ExportSubjectPublicKeyInfo()),
+            CredentialPublicKeyCose = ByteString.CopyFrom(MpcSigning.AuthN.Passkeys.CoseKeys.FromSpki(key.ExportSubjectPublicKeyInfo())!),
             RegisteredAtUnixMs = 1_700_000_000_000,
         };
     }

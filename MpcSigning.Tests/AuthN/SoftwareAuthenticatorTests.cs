@@ -14,7 +14,7 @@ public class SoftwareAuthenticatorTests
         using var dir = new TempDir();
         var a = SoftwareAuthenticator.Create(dir.Path, "Alice@Example.org");
         var assertion = a.GetAssertion(Challenge, RelyingParty.Default);
-        var r = AssertionVerifier.Verify(assertion, Challenge, RelyingParty.Default, a.PublicKeySpki, a.CredentialId, 0);
+        var r = AssertionVerifier.Verify(assertion, Challenge, RelyingParty.Default, a.PublicKeyCose, a.CredentialId, 0, false);
         Assert.That(r.Ok, Is.True, r.Message);
         Assert.That(r.NewSignCount, Is.EqualTo(1));
         Assert.That(a.CredentialId, Has.Length.InRange(16, 32));
@@ -30,7 +30,7 @@ public class SoftwareAuthenticatorTests
         var reloaded = SoftwareAuthenticator.Load(dir.Path, " ALICE@example.org ");
         Assert.That(reloaded.SignCount, Is.EqualTo(2));
         var third = reloaded.GetAssertion(Challenge, RelyingParty.Default);
-        var r = AssertionVerifier.Verify(third, Challenge, RelyingParty.Default, a.PublicKeySpki, a.CredentialId, 2);
+        var r = AssertionVerifier.Verify(third, Challenge, RelyingParty.Default, a.PublicKeyCose, a.CredentialId, 2, false);
         Assert.That(r.NewSignCount, Is.EqualTo(3), r.Message);
         Assert.That(reloaded.CredentialId, Is.EqualTo(a.CredentialId));
     }

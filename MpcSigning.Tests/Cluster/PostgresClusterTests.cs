@@ -47,10 +47,10 @@ public class PostgresClusterTests
         _client = await ClusterConnection.ConnectAsync(config, DataDirectory.Open(_cluster.Dir.File("client")));
         foreach (var (name, role) in new[] { ("Alice", Role.Engineer), ("Bob", Role.Steward), ("Carol", Role.Steward) })
         {
-            await Retry(() => FlowCommands.EnrollAsync(_client.Client, Auth, name, Email(name), role));
+            await Retry(() => FlowCommands.EnrollAsync(_client.Client, _client.RelyingParty, Auth, name, Email(name), role));
             // the kill campaign's drivers each have their own three people (one authenticator counter per session driver)
             for (var d = 0; d < Drivers; d++)
-                await Retry(() => FlowCommands.EnrollAsync(_client.Client, Auth, name, KillCampaign.Email(name, d), role));
+                await Retry(() => FlowCommands.EnrollAsync(_client.Client, _client.RelyingParty, Auth, name, KillCampaign.Email(name, d), role));
         }
     }
 

@@ -40,6 +40,21 @@ public class RegistryContractTests(string kind)
     }
 
     [Test]
+    public void Enroll_PasskeyCredentialFields_RoundTripAndFindByCredentialId()
+    {
+        var p = RegistryFixture.NewParticipant();
+        p.BackupEligible = true;
+        p.BackedUp = true;
+        p.Aaguid = Google.Protobuf.ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        p.AttestationFormat = "packed";
+        p.UserHandle = Google.Protobuf.ByteString.CopyFrom(new byte[32]);
+        Assert.That(_registry.Enroll(p).Status, Is.EqualTo(EnrollStatus.Enrolled));
+        Assert.That(_registry.Find(p.Email), Is.EqualTo(p));
+        Assert.That(_registry.FindByCredentialId(p.CredentialId.ToByteArray()), Is.EqualTo(p));
+        Assert.That(_registry.FindByCredentialId(new byte[32]), Is.Null);
+    }
+
+    [Test]
     public void Enroll_IdenticalAgainIsIdempotent_DifferentUnderSameEmailIsRefused()
     {
         var p = RegistryFixture.NewParticipant();

@@ -54,7 +54,7 @@ public sealed class TestNode : IAsyncDisposable
         var host = await NodeHost.StartAsync(config ?? Config(), DataDirectory.Open(dir.Path), clock, wrapPipeline, configureAkka);
         var node = new TestNode(dir, host, clock);
         foreach (var (name, email, role) in People)
-            await FlowCommands.EnrollAsync(host.Client, node.AuthenticatorDir, name, email, role);
+            await FlowCommands.EnrollAsync(host.Client, host.RelyingParty, node.AuthenticatorDir, name, email, role);
         return node;
     }
 

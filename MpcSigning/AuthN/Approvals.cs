@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using MpcSigning.AuthN.Registry;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Proto.AuthN;
@@ -35,9 +36,20 @@ public static class Approvals
             return ApprovalOutcome.Refuse(AuthNError.WrongRole,
                 $"'{p.Email}' is enrolled as {RoleNames.ToName(p.Role)}, but this approval needs a {RoleNames.ToName(role)}; " +
                 "ask a participant with that role to approve.");
-        var result = AssertionVerifier.Verify(assertion, challenge, rp, p.PublicKeySpki.ToByteArray(), p.CredentialId.ToByteArray(),
-            p.SignCount);
-        if (!result.Ok) return ApprovalOutcome.Refuse(result.Code, $"approval by '{p.Email}' refused: {result.Message}");
+        var cose = CredentialKey(p.CredentialPublicKeyCose, p.PublicKeySpki, out var keyProblem);
+        if (cose is null)
+            return ApprovalOutcome.Refuse(AuthNError.PublicKeyInvalid, $"approval by '{p.Email}' refused: {keyProblem}; re-enroll the participant.");
+        var result = AssertionVerifier.Verify(assertion, challenge, rp, cose, p.CredentialId.ToByteArray(), p.SignCount, p.BackupEligible,
+            p.UserHandle.Memory);
+        if (!result.Ok)
+        {
+            // Section 7.2 step 22: a counter that does not advance is a replay or a cloned authenticator; either way
+            // an operator must hear of it, not only the approver.
+            if (result.Code == AuthNError.SignCountNotIncreased)
+                Hosting.Audit.Record("authn", p.Email, "CloneSuspected", null,
+                    $"refused: signCount did not advance past {p.SignCount} (replayed assertion or cloned authenticator)");
+            return ApprovalOutcome.Refuse(result.Code, $"approval by '{p.Email}' refused: {result.Message}");
+        }
         if (!registry.TryAdvanceSignCount(p.Email, p.SignCount, result.NewSignCount))
             return ApprovalOutcome.Refuse(AuthNError.SignCountRace,
                 $"approval by '{p.Email}' refused: another approval with this credential advanced its signCount past " +
@@ -46,6 +58,7 @@ public static class Approvals
         {
             ParticipantEmail = p.Email, ParticipantName = p.Name, Role = p.Role,
             PublicKeySpki = p.PublicKeySpki, Assertion = assertion, ApprovedAtUnixMs = nowUnixMs,
+            CredentialPublicKeyCose = ByteString.CopyFrom(cose), BackupEligible = p.BackupEligible,
         };
         return new ApprovalOutcome(true, AuthNError.None, $"approval by '{p.Email}' accepted", record);
     }
@@ -64,7 +77,39 @@ public static class Approvals
         if (!RoleNames.IsValid(record.Role))
             return AssertionResult.Fail(AuthNError.InvalidRole,
                 $"approval record for '{record.ParticipantEmail}' has role {RoleNames.ToName(record.Role)}; the record is corrupt.");
-        return AssertionVerifier.Verify(record.Assertion, challenge, rp, record.PublicKeySpki.ToByteArray(),
-            record.Assertion.CredentialId.ToByteArray(), storedSignCount: 0);
+        var cose = CredentialKey(record.CredentialPublicKeyCose, record.PublicKeySpki, out var keyProblem);
+        if (cose is null)
+            return AssertionResult.Fail(AuthNError.PublicKeyInvalid,
+                $"approval record for '{record.ParticipantEmail}': {keyProblem}; the record is corrupt.");
+        return AssertionVerifier.Verify(record.Assertion, challenge, rp, cose, record.Assertion.CredentialId.ToByteArray(),
+            storedSignCount: 0, record.BackupEligible);
+    }
+
+    /// <summary>
+    /// The COSE key to verify with, which must be the key <paramref name="spki"/> names (the trust policy, the CA and
+    /// the bundle identify a participant by the SPKI, so the two may never disagree). Empty COSE: derived from the SPKI
+    /// (records made before COSE keys were kept).
+    /// </summary>
+    internal static byte[]? CredentialKey(ByteString cose, ByteString spki, out string problem)
+    {
+        problem = "";
+        var key = cose.IsEmpty ? Passkeys.CoseKeys.FromSpki(spki.Span) : cose.ToByteArray();
+        if (key is null)
+        {
+            problem = "the credential public key is not a P-256, Ed25519 or RSA SubjectPublicKeyInfo";
+            return null;
+        }
+        var derived = Passkeys.CoseKeys.ToSpki(key, out _, out var why);
+        if (derived is null)
+        {
+            problem = why;
+            return null;
+        }
+        if (!derived.AsSpan().SequenceEqual(spki.Span))
+        {
+            problem = "the credential's COSE key and its SubjectPublicKeyInfo are different keys";
+            return null;
+        }
+        return key;
     }
 }

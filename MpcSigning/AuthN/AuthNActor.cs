@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MpcSigning.AuthN.Passkeys;
 using MpcSigning.AuthN.Registry;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Hosting;
@@ -12,10 +13,14 @@ namespace MpcSigning.AuthN;
 /// The AuthN service: owns the participant registry. Verifies approvals for the coordinator (WebAuthn L3 7.2 and the
 /// role), enrolls participants, and answers look-ups. Replies Rejected with a client-safe message on refusal.
 /// </summary>
-public sealed class AuthNActor : ReceiveActor
+public sealed partial class AuthNActor : ReceiveActor
 {
-    public AuthNActor(IParticipantRegistry registry, RelyingParty rp, TimeProvider clock)
+    /// <param name="ceremonies">Passkey registration (WebAuthn L3 7.1); null: one with the default attestation policy.</param>
+    public AuthNActor(IParticipantRegistry registry, RelyingParty rp, TimeProvider clock,
+        PasskeyCeremonies? ceremonies = null)
     {
+        var passkeys = ceremonies ?? new PasskeyCeremonies(rp, AttestationPolicy.Default, clock);
+        ReceiveRegistration(registry, passkeys);
         Receive<VerifyApproval>(cmd =>
         {
             var session = Convert.ToHexStringLower(cmd.SessionId.Span);
@@ -57,10 +62,16 @@ public sealed class AuthNActor : ReceiveActor
         });
         Receive<FindParticipant>(cmd =>
         {
-            var email = ParticipantEmail.TryNormalize(cmd.Email, out _);
-            var p = email is null ? null : registry.Find(email);
+            Participant? p;
+            if (cmd.Email.Length == 0 && !cmd.CredentialId.IsEmpty)
+                p = registry.FindByCredentialId(cmd.CredentialId.ToByteArray());
+            else
+                p = ParticipantEmail.TryNormalize(cmd.Email, out _) is { } email ? registry.Find(email) : null;
             if (p is null)
-                Refuse(cmd.RequestId, AuthNError.UnknownParticipant, $"no participant is enrolled as '{cmd.Email}'; enroll them with 'mpcsign enroll'", cmd.Email, null);
+                Refuse(cmd.RequestId, AuthNError.UnknownParticipant,
+                    cmd.Email.Length == 0 && !cmd.CredentialId.IsEmpty
+                        ? "no participant is enrolled with this credential id; enroll the passkey first"
+                        : $"no participant is enrolled as '{cmd.Email}'; enroll them with 'mpcsign enroll'", cmd.Email.Length == 0 ? "-" : cmd.Email, null);
             else
             {
                 Sender.Tell(new ParticipantFound { RequestId = cmd.RequestId, Participant = p });
@@ -69,10 +80,11 @@ public sealed class AuthNActor : ReceiveActor
         });
     }
 
-    private void Refuse(string requestId, AuthNError code, string message, string who, string? session)
+    private void Refuse(string requestId, AuthNError code, string message, string who, string? session, IActorRef? to = null)
     {
+        to ??= Sender;
         var wire = "authn." + code.ToString().ToLowerInvariant();
-        Sender.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = wire, Message = message } });
-        Audit.Record("authn", who, "request", session, "refused: " + wire, LinkAttestation.Of(Sender));
+        to.Tell(new Rejected { RequestId = requestId, Error = new ErrorInfo { Code = wire, Message = message } });
+        Audit.Record("authn", who, "request", session, "refused: " + wire, LinkAttestation.Of(to));
     }
 }

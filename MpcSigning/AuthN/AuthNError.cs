@@ -54,6 +54,12 @@ public enum AuthNError
     SignCountNotIncreased = 32,
     /// <summary>Another approval advanced the counter first; the assertion raced a concurrent one.</summary>
     SignCountRace = 33,
+    /// <summary>The BE flag differs from the one registered: backup eligibility never changes (section 7.2 step 19).</summary>
+    BackupEligibilityChanged = 34,
+    /// <summary>The user handle returned is not the one registered for this credential (section 7.2 step 6).</summary>
+    UserHandleMismatch = 35,
+    /// <summary>The credential's algorithm is not ES256, EdDSA or RS256, or the key does not match it.</summary>
+    AlgorithmNotSupported = 36,
 
     // --- Participants and the registry ---
     /// <summary>The email is empty or not of the form local@domain.</summary>
@@ -72,6 +78,22 @@ public enum AuthNError
     UnknownParticipant = 46,
     /// <summary>The participant's role is not the one this approval needs.</summary>
     WrongRole = 47,
+
+    // --- Registration (section 7.1) ---
+    /// <summary>No registration ceremony with this id is pending (completed, never started, or node restarted).</summary>
+    RegistrationUnknown = 50,
+    /// <summary>The registration ceremony expired before it was completed.</summary>
+    RegistrationExpired = 51,
+    /// <summary>The registration answer is not a PublicKeyCredential JSON with an attestation object.</summary>
+    RegistrationMalformed = 52,
+    /// <summary>C.type is not "webauthn.create", or the attestation object or statement does not verify.</summary>
+    AttestationInvalid = 53,
+    /// <summary>The attestation format is "none" and the configuration requires an attestation.</summary>
+    AttestationNoneNotAllowed = 54,
+    /// <summary>The authenticator's AAGUID is not in the configured allow-list.</summary>
+    AaguidNotAllowed = 55,
+    /// <summary>Too many registrations are pending on this node.</summary>
+    TooManyRegistrations = 56,
 
     // --- Software authenticator files ---
     /// <summary>No authenticator file exists for this email in the directory.</summary>

@@ -24,19 +24,22 @@ public static partial class AuthNCommands
         var keyDir = new Option<string?>("--authenticator-dir")
             { Description = $"Directory of software authenticator files (default {SoftwareAuthenticator.DefaultDirectory})." };
 
-        var create = new Command("create-authenticator", "Create a software authenticator (P-256 key, owner-only file) for an email.");
+        var create = new Command("create-authenticator", "Create a software authenticator (ES256, EdDSA or RS256 key; owner-only file) for an email.");
+        var algorithm = new Option<string>("--algorithm")
+            { Description = "Credential algorithm: ES256, EdDSA or RS256.", DefaultValueFactory = _ => SoftwareAlgorithms.Es256 };
         create.Options.Add(email);
         create.Options.Add(keyDir);
+        create.Options.Add(algorithm);
         create.SetAction(r => Run(r, () =>
         {
-            var a = SoftwareAuthenticator.Create(r.GetValue(keyDir), r.GetValue(email)!);
+            var a = SoftwareAuthenticator.Create(r.GetValue(keyDir), r.GetValue(email)!, SoftwareAlgorithms.Parse(r.GetValue(algorithm)!));
             r.InvocationConfiguration.Output.WriteLine(
                 $"created {a.FilePath} (credential id {Base64Url.EncodeToString(a.CredentialId)})");
         }));
 
         var name = new Option<string>("--name") { Description = "Display name, e.g. Alice.", Required = true };
         var role = new Option<string>("--role") { Description = "engineer or steward.", Required = true };
-        var enroll = new Command("enroll", "Enroll a participant with the credential of their software authenticator.");
+        var enroll = new Command("enroll", "Enroll a participant: register their software authenticator's credential (WebAuthn registration, as a browser does).");
         enroll.Options.Add(name);
         enroll.Options.Add(email);
         enroll.Options.Add(role);
@@ -45,7 +48,14 @@ public static partial class AuthNCommands
         {
             var parsedRole = RoleNames.Parse(r.GetValue(role));
             var a = SoftwareAuthenticator.Load(r.GetValue(keyDir), r.GetValue(email)!);
-            var result = WithRegistry(r, dataDirOption, registry => registry.Enroll(a.ToParticipant(r.GetValue(name)!, parsedRole)));
+            // The registration ceremony runs here, against the default relying party: what is stored (credential id,
+            // COSE key, flags) does not depend on the RP, and approvals are then checked against the node's.
+            var ceremonies = new AuthN.Passkeys.PasskeyCeremonies(RelyingParty.Default, AuthN.Passkeys.AttestationPolicy.Default, TimeProvider.System);
+            var start = ceremonies.BeginRegistration(r.GetValue(name)!, r.GetValue(email)!, parsedRole);
+            var outcome = ceremonies.CompleteRegistration(start.CeremonyId, a.Register(start.OptionsJson, RelyingParty.Default.PrimaryOrigin))
+                .GetAwaiter().GetResult();
+            if (!outcome.Ok) throw new AuthNException(outcome.Code, outcome.Message);
+            var result = WithRegistry(r, dataDirOption, registry => registry.Enroll(outcome.Participant!));
             if (!result.Ok) throw new AuthNException(result.Code, result.Message);
             r.InvocationConfiguration.Output.WriteLine(result.Message);
         }));

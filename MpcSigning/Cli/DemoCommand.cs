@@ -43,7 +43,7 @@ internal static class DemoCommand
         o.WriteLine($"    measurement {Convert.ToHexStringLower(node.EnclaveMeasurement)[..16]}... from a verified SEV-SNP report");
         var authenticators = node.Data.File("demo-authenticators");
         foreach (var (name, email, role) in Cast)
-            o.WriteLine("    " + await FlowCommands.EnrollAsync(node.Client, authenticators, name, email, role));
+            o.WriteLine("    " + await FlowCommands.EnrollAsync(node.Client, node.RelyingParty, authenticators, name, email, role));
         o.WriteLine($" 3. Enrolled {string.Join(", ", Cast.Select(c => $"{c.Name} ({(c.Role == Role.Engineer ? "engineer" : "steward")})"))}");
 
         var requested = await node.Client.RequestSigningAsync(sha, "artifact", "demo");

@@ -33,21 +33,26 @@ internal static class FlowCommands
             var r = RoleNames.Parse(p.GetValue(role));
             var mail = ParticipantEmail.Normalize(p.GetValue(email));
             await using var node = await NodeAccess.OpenAsync(ctx);
-            var enrolled = await EnrollAsync(node.Client, p.GetValue(AuthenticatorDir), p.GetValue(name)!, mail, r);
+            var enrolled = await EnrollAsync(node.Client, node.RelyingParty, p.GetValue(AuthenticatorDir), p.GetValue(name)!, mail, r);
             ctx.Out.WriteLine(enrolled);
             return 0;
         }));
         return cmd;
     }
 
-    /// <summary>Creates (or reuses) the participant's authenticator and registers its credential.</summary>
-    internal static async Task<string> EnrollAsync(NodeClient client, string? authenticatorDir, string name, string email, Role role)
+    /// <summary>
+    /// Creates (or reuses) the participant's authenticator and registers its credential through the same WebAuthn
+    /// registration ceremony as a browser: BeginRegistration, the authenticator's answer, CompleteRegistration.
+    /// </summary>
+    internal static async Task<string> EnrollAsync(NodeClient client, RelyingParty rp, string? authenticatorDir, string name, string email, Role role)
     {
         var file = Path.Combine(authenticatorDir ?? SoftwareAuthenticator.DefaultDirectory, SoftwareAuthenticator.FileNameFor(email));
         var authenticator = File.Exists(file)
             ? SoftwareAuthenticator.Load(authenticatorDir, email)
             : SoftwareAuthenticator.Create(authenticatorDir, email);
-        var enrolled = await client.EnrollAsync(authenticator.ToParticipant(name, role));
+        var options = await client.BeginRegistrationAsync(name, email, role);
+        var answer = authenticator.Register(options.OptionsJson, rp.PrimaryOrigin);
+        var enrolled = await client.CompleteRegistrationAsync(options.CeremonyId.ToByteArray(), answer);
         var what = enrolled.AlreadyEnrolled ? "already enrolled" : "enrolled";
         return $"{Text.Printable(name)} <{Text.Printable(email)}> {what} as {RoleNames.ToName(role)}; authenticator key in {authenticator.FilePath}";
     }

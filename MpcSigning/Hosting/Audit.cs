@@ -8,7 +8,9 @@ namespace MpcSigning.Hosting;
 /// </summary>
 public static class Audit
 {
-    private static readonly ILogger Logger = Log.ForContext("Audit", true);
+    // Resolved per event, not once: a logger captured when this class is first touched would keep writing to whatever
+    // Log.Logger was then (the silent default, if that was before Serilog was configured).
+    private static ILogger Logger => Log.ForContext("Audit", true);
 
     /// <summary>Attestation digest for messages that did not cross a link (same process).</summary>
     public const string LocalLink = "local";

@@ -21,6 +21,18 @@ public class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, 
     public virtual Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
         Call<ParticipantEnrolled>(authN, new EnrollParticipant { RequestId = NewId(), Participant = participant });
 
+    public virtual Task<RegistrationOptions> BeginRegistrationAsync(string name, string email, Role role) =>
+        Call<RegistrationOptions>(authN, new BeginRegistration { RequestId = NewId(), Name = name, Email = email, Role = role });
+
+    public virtual Task<ParticipantEnrolled> CompleteRegistrationAsync(byte[] ceremonyId, string attestationResponseJson) =>
+        Call<ParticipantEnrolled>(authN, new CompleteRegistration
+        {
+            RequestId = NewId(), CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
+        });
+
+    public virtual async Task<Participant> FindParticipantByCredentialIdAsync(byte[] credentialId) =>
+        (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), CredentialId = ByteString.CopyFrom(credentialId) })).Participant;
+
     public virtual async Task<Participant> FindParticipantAsync(string email) =>
         (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email })).Participant;
 

@@ -50,6 +50,9 @@ public sealed record NodeConfig(
     /// <summary>The configuration file this was loaded from (absolute path).</summary>
     public string SourceFile { get; init; } = "";
 
+    /// <summary>The WebAuthn section: attestation policy and user verification (<see cref="AuthN.Passkeys.AttestationPolicy"/>).</summary>
+    public AuthN.Passkeys.AttestationPolicy WebAuthn { get; init; } = AuthN.Passkeys.AttestationPolicy.Default;
+
     /// <summary>The Storage section: embedded SQLite (default) or a shared PostgreSQL (<see cref="Storage.StorageOptions"/>).</summary>
     public Storage.StorageOptions Storage { get; init; } = MpcSigning.Storage.StorageOptions.Sqlite;
 
@@ -120,6 +123,7 @@ public sealed record NodeConfig(
                 ? MpcSigning.Hosting.Cluster.ClusterOptions.FullPath(simKey, simDir) : null,
             Cluster = MpcSigning.Hosting.Cluster.ClusterOptions.Load(c, env),
             Storage = MpcSigning.Storage.StorageOptions.Load(c, env),
+            WebAuthn = MpcSigning.AuthN.Passkeys.AttestationPolicy.Load(c, env),
         };
     }
 
@@ -163,7 +167,7 @@ public sealed record NodeConfig(
         return n;
     }
 
-    private static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
+    internal static bool Bool(Func<string, string?> env, IConfiguration c, string variable, string key, bool fallback)
     {
         var (name, raw) = env(variable) is { Length: > 0 } e ? (variable, e) : (key, c[key]);
         if (raw is null) return fallback;

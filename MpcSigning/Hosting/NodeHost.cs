@@ -122,7 +122,7 @@ public sealed class NodeHost : INodeAccess
         var attestation = await NodeAttestation.AttestSelfAsync(config, data, clock);
         var measurement = attestation.Measurement;
         var stores = NodeStores.Open(config.Storage, data, database: true, journal: true);
-        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
+        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin], config.WebAuthn.RequireUserVerification);
         var sealer = NodeSealing.For(config, data, attestation);
         var ca = FileCertificateAuthority.LoadOrCreate(data.Path, new CaOptions { Issuer = config.CaIssuer, Time = clock, Sealer = sealer });
         // one attested identity per signer of this node; each signs its verifying share at the end of every DKG
@@ -165,7 +165,7 @@ public sealed class NodeHost : INodeAccess
                     })
                     .WithActors((system, actors) =>
                     {
-                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock)), "authn");
+                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))), "authn");
                         var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);

@@ -28,6 +28,8 @@ public sealed class PolicyGatedRegistry(IParticipantRegistry inner, PolicyStore 
 
     public Participant? Find(string email) => Allowed(inner.Find(email));
 
+    public Participant? FindByCredentialId(byte[] credentialId) => Allowed(inner.FindByCredentialId(credentialId));
+
     public IReadOnlyList<Participant> List() => inner.List().Select(Allowed).OfType<Participant>().ToArray();
 
     public bool TryAdvanceSignCount(string email, uint expectedOld, uint newCount) => inner.TryAdvanceSignCount(email, expectedOld, newCount);

@@ -163,6 +163,7 @@ public static class PolicyJson
             w.WriteBase64String("authenticatorData", x.AuthenticatorData.Span);
             w.WriteBase64String("clientDataJSON", x.ClientDataJson.Span);
             w.WriteBase64String("signature", x.Signature.Span);
+            ApprovalCredentialJson.Write(w, a);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -213,7 +214,7 @@ public static class PolicyJson
             var p = $"{at}.approvals[{i++}]";
             JsonFields.Expect(a, JsonValueKind.Object, p, "an object");
             var role = JsonFields.String(a, "role", p);
-            s.Approvals.Add(new ApprovalRecord
+            var record = new ApprovalRecord
             {
                 ParticipantName = JsonFields.String(a, "name", p),
                 ParticipantEmail = JsonFields.String(a, "email", p),
@@ -227,7 +228,9 @@ public static class PolicyJson
                     ClientDataJson = ByteString.CopyFrom(JsonFields.Base64(a, "clientDataJSON", p)),
                     Signature = ByteString.CopyFrom(JsonFields.Base64(a, "signature", p)),
                 },
-            });
+            };
+            ApprovalCredentialJson.Read(a, p, record);
+            s.Approvals.Add(record);
         }
         return s;
     }

@@ -20,6 +20,9 @@ public interface IParticipantRegistry
     /// <summary>The participant with this email (compared after normalization), or null.</summary>
     Participant? Find(string email);
 
+    /// <summary>The participant whose WebAuthn credential has this id, or null.</summary>
+    Participant? FindByCredentialId(byte[] credentialId);
+
     /// <summary>Every participant, ordered by email.</summary>
     IReadOnlyList<Participant> List();
 

@@ -1,4 +1,3 @@
-using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Proto.AuthN;
 
 namespace MpcSigning.AuthN.Registry;
@@ -39,14 +38,13 @@ public static class ParticipantValidation
             return Fail(AuthNError.InvalidCredentialId,
                 $"participant '{email}' has a {p.CredentialId.Length}-byte credential id; {MinCredentialIdBytes} to " +
                 $"{MaxCredentialIdBytes} bytes are required. Enroll the id the authenticator reported.", out code, out message);
-        using (var key = AssertionVerifier.ImportP256(p.PublicKeySpki.Span))
-        {
-            if (key is null)
-                return Fail(AuthNError.PublicKeyInvalid,
-                    $"participant '{email}' has a credential public key that is not a P-256 SubjectPublicKeyInfo; " +
-                    "enroll an ES256 credential.", out code, out message);
-        }
+        var cose = Approvals.CredentialKey(p.CredentialPublicKeyCose, p.PublicKeySpki, out var keyProblem);
+        if (cose is null)
+            return Fail(AuthNError.PublicKeyInvalid,
+                $"participant '{email}' has an unusable credential public key: {keyProblem}; enroll an ES256, EdDSA or RS256 credential.",
+                out code, out message);
         var normalized = p.Clone();
+        normalized.CredentialPublicKeyCose = Google.Protobuf.ByteString.CopyFrom(cose);
         normalized.Email = email;
         normalized.Name = name;
         return normalized;

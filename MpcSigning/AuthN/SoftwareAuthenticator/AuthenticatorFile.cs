@@ -10,8 +10,9 @@ namespace MpcSigning.AuthN.Software;
 /// The on-disk form of a software authenticator: one JSON document, mode 0600.
 /// <code>
 /// { "format": "mpcsign-software-authenticator/v1", "email": "...", "credentialId": "&lt;base64url&gt;",
-///   "publicKeySpki": "&lt;base64&gt;", "privateKeyPkcs8": "&lt;base64&gt;", "signCount": 7 }
+///   "algorithm": "ES256", "publicKeySpki": "&lt;base64&gt;", "privateKeyPkcs8": "&lt;base64&gt;", "signCount": 7 }
 /// </code>
+/// "algorithm" is ES256 (P-256), EdDSA (Ed25519) or RS256 (RSA 2048); a file without it is ES256.
 /// The private key is read and written through byte buffers only (never a .NET string, which could not be
 /// wiped); the caller wipes <see cref="PrivateKeyPkcs8"/> with CryptographicOperations.ZeroMemory.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class AuthenticatorFile
     public const string Format = "mpcsign-software-authenticator/v1";
 
     public required string Email { get; init; }
+    public string Algorithm { get; init; } = SoftwareAlgorithms.Es256;
     public required byte[] CredentialId { get; init; }
     public required byte[] PublicKeySpki { get; init; }
     public required byte[] PrivateKeyPkcs8 { get; init; }
@@ -37,6 +39,7 @@ internal sealed class AuthenticatorFile
                 w.WriteString("format", Format);
                 w.WriteString("email", Email);
                 w.WriteString("credentialId", Base64Url.EncodeToString(CredentialId));
+                w.WriteString("algorithm", Algorithm);
                 w.WriteBase64String("publicKeySpki", PublicKeySpki);
                 w.WriteBase64String("privateKeyPkcs8", PrivateKeyPkcs8);
                 w.WriteNumber("signCount", SignCount);
@@ -73,30 +76,37 @@ internal sealed class AuthenticatorFile
     private static AuthenticatorFile Parse(ReadOnlySpan<byte> json, string path)
     {
         var r = new Utf8JsonReader(json);
-        string? format = null, email = null;
+        string? format = null, email = null, algorithm = null;
         byte[]? credentialId = null, spki = null, pkcs8 = null;
         uint? count = null;
         try
         {
-            ReadMembers(ref r, path, ref format, ref email, ref credentialId, ref spki, ref pkcs8, ref count);
+            ReadMembers(ref r, path, ref format, ref email, ref algorithm, ref credentialId, ref spki, ref pkcs8, ref count);
         }
         catch
         {
             if (pkcs8 is not null) CryptographicOperations.ZeroMemory(pkcs8);
             throw;
         }
-        if (format != Format || email is null || credentialId is null || spki is null || pkcs8 is null || count is null)
+        algorithm ??= SoftwareAlgorithms.Es256;
+        if (format != Format || email is null || credentialId is null || spki is null || pkcs8 is null || count is null ||
+            !SoftwareAlgorithms.All.Contains(algorithm))
         {
             if (pkcs8 is not null) CryptographicOperations.ZeroMemory(pkcs8);
             throw Malformed(path, format != Format
                 ? $"format is '{format}', expected '{Format}'"
-                : "a member (email, credentialId, publicKeySpki, privateKeyPkcs8, signCount) is missing");
+                : !SoftwareAlgorithms.All.Contains(algorithm)
+                    ? $"algorithm is '{algorithm}', expected one of {string.Join(", ", SoftwareAlgorithms.All)}"
+                    : "a member (email, credentialId, publicKeySpki, privateKeyPkcs8, signCount) is missing");
         }
         return new AuthenticatorFile
-            { Email = email, CredentialId = credentialId, PublicKeySpki = spki, PrivateKeyPkcs8 = pkcs8, SignCount = count.Value };
+        {
+            Email = email, Algorithm = algorithm, CredentialId = credentialId, PublicKeySpki = spki, PrivateKeyPkcs8 = pkcs8,
+            SignCount = count.Value,
+        };
     }
 
-    private static void ReadMembers(ref Utf8JsonReader r, string path, ref string? format, ref string? email,
+    private static void ReadMembers(ref Utf8JsonReader r, string path, ref string? format, ref string? email, ref string? algorithm,
         ref byte[]? credentialId, ref byte[]? spki, ref byte[]? pkcs8, ref uint? count)
     {
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw Malformed(path, "the document is not a JSON object");
@@ -108,6 +118,7 @@ internal sealed class AuthenticatorFile
             {
                 case "format": format = r.GetString(); break;
                 case "email": email = r.GetString(); break;
+                case "algorithm": algorithm = r.GetString(); break;
                 case "credentialId": credentialId = Base64Url.DecodeFromChars(r.GetString()); break;
                 case "publicKeySpki": spki = r.GetBytesFromBase64(); break;
                 case "privateKeyPkcs8" when pkcs8 is null: pkcs8 = DecodeSecret(ref r, path); break;

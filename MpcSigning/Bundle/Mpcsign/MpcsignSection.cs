@@ -80,6 +80,7 @@ public sealed record MpcsignSection(
         w.WriteBase64String("authenticatorData", a.Assertion.AuthenticatorData.Span);
         w.WriteBase64String("clientDataJSON", a.Assertion.ClientDataJson.Span);
         w.WriteBase64String("signature", a.Assertion.Signature.Span);
+        AuthN.ApprovalCredentialJson.Write(w, a);
         w.WriteEndObject();
     }
 
@@ -99,7 +100,7 @@ public sealed record MpcsignSection(
             var p = $"{at}.approvals[{i++}]";
             JsonFields.Expect(a, JsonValueKind.Object, p, "an object");
             var role = JsonFields.String(a, "role", p);
-            approvals.Add(new ApprovalRecord
+            var record = new ApprovalRecord
             {
                 ParticipantName = JsonFields.String(a, "name", p),
                 ParticipantEmail = JsonFields.String(a, "email", p),
@@ -118,7 +119,9 @@ public sealed record MpcsignSection(
                     ClientDataJson = ByteString.CopyFrom(JsonFields.Base64(a, "clientDataJSON", p)),
                     Signature = ByteString.CopyFrom(JsonFields.Base64(a, "signature", p)),
                 },
-            });
+            };
+            AuthN.ApprovalCredentialJson.Read(a, p, record);
+            approvals.Add(record);
         }
         return new MpcsignSection(
             JsonFields.Hex(e, "sessionId", at, 16, BundleErrorCode.MalformedField),

@@ -101,7 +101,7 @@ public sealed class ClusterNode : IAsyncDisposable
             identity = await SignerIdentity.OpenAsync(data, config.NodeName, sealer, attestation.Provider, CancellationToken.None);
             owned.Add(identity);
         }
-        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin]);
+        var rp = new RelyingParty(config.RelyingPartyId, [config.RelyingPartyOrigin], config.WebAuthn.RequireUserVerification);
         var timeout = config.Coordinator.ServiceTimeout;
         var stores = NodeStores.Open(config.Storage, data, database: Has("authn") || Has("tlog"), journal: Has("coordinator"));
         owned.Add(stores);
@@ -144,7 +144,7 @@ public sealed class ClusterNode : IAsyncDisposable
                     .WithActors((system, _) =>
                     {
                         var proxies = SingletonServices.ToDictionary(s => s, s => Proxy(system, s));
-                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock)));
+                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))));
                         if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock)));
                         if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
                         if (Has("signer"))

@@ -42,6 +42,19 @@ public sealed class GrpcNodeClient : NodeClient
     public override Task<ParticipantEnrolled> EnrollAsync(Participant participant) =>
         Call(o => _authn.EnrollAsync(new EnrollParticipant { RequestId = NewId(), Participant = participant }, o), _timeout);
 
+    public override Task<RegistrationOptions> BeginRegistrationAsync(string name, string email, Role role) =>
+        Call(o => _authn.BeginRegistrationAsync(new BeginRegistration { RequestId = NewId(), Name = name, Email = email, Role = role }, o), _timeout);
+
+    public override Task<ParticipantEnrolled> CompleteRegistrationAsync(byte[] ceremonyId, string attestationResponseJson) =>
+        Call(o => _authn.CompleteRegistrationAsync(new CompleteRegistration
+        {
+            RequestId = NewId(), CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
+        }, o), _timeout);
+
+    public override async Task<Participant> FindParticipantByCredentialIdAsync(byte[] credentialId) =>
+        (await Call(o => _authn.FindParticipantAsync(new FindParticipant { RequestId = NewId(), CredentialId = ByteString.CopyFrom(credentialId) }, o),
+            _timeout)).Participant;
+
     public override async Task<Participant> FindParticipantAsync(string email) =>
         (await Call(o => _authn.FindParticipantAsync(new FindParticipant { RequestId = NewId(), Email = email }, o), _timeout)).Participant;
 

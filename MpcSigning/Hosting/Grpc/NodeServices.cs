@@ -95,8 +95,29 @@ public sealed class AuthNService(NodeHost node) : Proto.AuthN.AuthN.AuthNBase
         return node.Client.EnrollAsync(participant).Within(context);
     }
 
+    public override Task<RegistrationOptions> BeginRegistration(BeginRegistration request, ServerCallContext context)
+    {
+        Fields.Text(request.Email, "email");
+        Fields.Text(request.Name, "name", 200);
+        return node.Client.BeginRegistrationAsync(request.Name, request.Email, request.Role).Within(context);
+    }
+
+    public override Task<ParticipantEnrolled> CompleteRegistration(CompleteRegistration request, ServerCallContext context)
+    {
+        if (request.CeremonyId.Length != 16)
+            throw new RequestFieldException("ceremony_id", "is not the 16 bytes RegistrationOptions gave; start the registration again");
+        Fields.Text(request.AttestationResponseJson, "attestation_response_json", 64 * 1024);
+        return node.Client.CompleteRegistrationAsync(request.CeremonyId.ToByteArray(), request.AttestationResponseJson).Within(context);
+    }
+
     public override async Task<ParticipantFound> FindParticipant(FindParticipant request, ServerCallContext context)
     {
+        if (request.Email.Length == 0 && request.CredentialId.Length is > 0 and <= 1023)
+            return new ParticipantFound
+            {
+                RequestId = request.RequestId,
+                Participant = await node.Client.FindParticipantByCredentialIdAsync(request.CredentialId.ToByteArray()).Within(context),
+            };
         var email = Fields.Text(request.Email, "email");
         return new ParticipantFound { RequestId = request.RequestId, Participant = await node.Client.FindParticipantAsync(email).Within(context) };
     }

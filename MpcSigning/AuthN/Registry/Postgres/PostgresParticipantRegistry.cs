@@ -14,7 +14,8 @@ namespace MpcSigning.AuthN.Registry.Postgres;
 /// </summary>
 public sealed class PostgresParticipantRegistry : IParticipantRegistry
 {
-    private const string Columns = "email, name, role, credential_id, public_key_spki, sign_count, registered_at_unix_ms";
+    private const string Columns = "email, name, role, credential_id, public_key_spki, sign_count, registered_at_unix_ms, " +
+        "credential_public_key_cose, backup_eligible, backed_up, aaguid, attestation_format, user_handle";
     private const long EnrollLock = 0x61757468_6e526567; // "authnReg"
 
     private readonly PostgresDatabase _db;
@@ -24,7 +25,8 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
     {
         _db = db ?? throw new ArgumentNullException(nameof(db));
         _clock = clock ?? TimeProvider.System;
-        _db.Migrate("""
+        _db.Migrate([
+            """
             CREATE TABLE IF NOT EXISTS authn_participants (
                 email TEXT NOT NULL PRIMARY KEY,
                 name TEXT NOT NULL CHECK (length(name) > 0),
@@ -32,8 +34,24 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
                 credential_id BYTEA NOT NULL UNIQUE,
                 public_key_spki BYTEA NOT NULL,
                 sign_count BIGINT NOT NULL CHECK (sign_count BETWEEN 0 AND 4294967295),
-                registered_at_unix_ms BIGINT NOT NULL)
-            """);
+                registered_at_unix_ms BIGINT NOT NULL,
+                credential_public_key_cose BYTEA NOT NULL DEFAULT ''::bytea,
+                backup_eligible BOOLEAN NOT NULL DEFAULT false,
+                backed_up BOOLEAN NOT NULL DEFAULT false,
+                aaguid BYTEA NOT NULL DEFAULT ''::bytea,
+                attestation_format TEXT NOT NULL DEFAULT '',
+                user_handle BYTEA NOT NULL DEFAULT ''::bytea)
+            """,
+            // A table made before passkey registration lacks the credential columns (old rows: see Read).
+            .. ParticipantColumns.Added.Select(a => $"ALTER TABLE authn_participants ADD COLUMN IF NOT EXISTS {a.Column} {a.Type.Postgres}")]);
+    }
+
+    public Participant? FindByCredentialId(byte[] credentialId)
+    {
+        ArgumentNullException.ThrowIfNull(credentialId);
+        if (credentialId.Length == 0) return null;
+        using var c = _db.Connect();
+        return FindBy(c, null, "credential_id", credentialId);
     }
 
     public EnrollResult Enroll(Participant participant)
@@ -60,7 +78,7 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
             return EnrollResult.Refuse(AuthNError.DuplicateCredential,
                 $"the credential id being enrolled for '{p.Email}' is already enrolled for '{holder.Email}' " +
                 "(WebAuthn L3 section 7.1: a credential belongs to one account); create a new authenticator for this participant.");
-        using (var cmd = new NpgsqlCommand($"INSERT INTO authn_participants ({Columns}) VALUES (@email, @name, @role, @id, @key, @count, @at)", c, tx))
+        using (var cmd = new NpgsqlCommand($"INSERT INTO authn_participants ({Columns}) VALUES (@email, @name, @role, @id, @key, @count, @at, @cose, @be, @bs, @aaguid, @fmt, @uh)", c, tx))
         {
             cmd.Parameters.AddWithValue("email", p.Email);
             cmd.Parameters.AddWithValue("name", p.Name);
@@ -69,6 +87,12 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
             cmd.Parameters.AddWithValue("key", NpgsqlDbType.Bytea, p.PublicKeySpki.ToByteArray());
             cmd.Parameters.AddWithValue("count", (long)p.SignCount);
             cmd.Parameters.AddWithValue("at", p.RegisteredAtUnixMs);
+            cmd.Parameters.AddWithValue("cose", NpgsqlDbType.Bytea, p.CredentialPublicKeyCose.ToByteArray());
+            cmd.Parameters.AddWithValue("be", p.BackupEligible);
+            cmd.Parameters.AddWithValue("bs", p.BackedUp);
+            cmd.Parameters.AddWithValue("aaguid", NpgsqlDbType.Bytea, p.Aaguid.ToByteArray());
+            cmd.Parameters.AddWithValue("fmt", p.AttestationFormat);
+            cmd.Parameters.AddWithValue("uh", NpgsqlDbType.Bytea, p.UserHandle.ToByteArray());
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
@@ -78,7 +102,8 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
     /// <summary>Which enrolled property differs, or null when the enrollment is identical (the counter and time may differ).</summary>
     private static string? Difference(Participant stored, Participant requested)
     {
-        if (stored.CredentialId != requested.CredentialId || stored.PublicKeySpki != requested.PublicKeySpki) return "credential";
+        if (stored.CredentialId != requested.CredentialId || stored.PublicKeySpki != requested.PublicKeySpki ||
+            stored.CredentialPublicKeyCose != requested.CredentialPublicKeyCose) return "credential";
         if (stored.Role != requested.Role) return $"role ({RoleNames.ToName(stored.Role)})";
         if (stored.Name != requested.Name) return $"name ('{stored.Name}')";
         return null;
@@ -122,7 +147,7 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
         return r.Read() ? Read(r) : null;
     }
 
-    private static Participant Read(NpgsqlDataReader r) => new()
+    private static Participant Read(NpgsqlDataReader r) => ParticipantColumns.Complete(new()
     {
         Email = r.GetString(0),
         Name = r.GetString(1),
@@ -131,5 +156,11 @@ public sealed class PostgresParticipantRegistry : IParticipantRegistry
         PublicKeySpki = ByteString.CopyFrom((byte[])r.GetValue(4)),
         SignCount = checked((uint)r.GetInt64(5)),
         RegisteredAtUnixMs = r.GetInt64(6),
-    };
+        CredentialPublicKeyCose = ByteString.CopyFrom((byte[])r.GetValue(7)),
+        BackupEligible = r.GetBoolean(8),
+        BackedUp = r.GetBoolean(9),
+        Aaguid = ByteString.CopyFrom((byte[])r.GetValue(10)),
+        AttestationFormat = r.GetString(11),
+        UserHandle = ByteString.CopyFrom((byte[])r.GetValue(12)),
+    });
 }

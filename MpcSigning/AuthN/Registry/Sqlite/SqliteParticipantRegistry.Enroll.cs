@@ -36,7 +36,8 @@ public sealed partial class SqliteParticipantRegistry
     /// <summary>Which enrolled property differs, or null when the enrollment is identical (the counter and time may differ).</summary>
     private static string? Difference(Participant stored, Participant requested)
     {
-        if (stored.CredentialId != requested.CredentialId || stored.PublicKeySpki != requested.PublicKeySpki) return "credential";
+        if (stored.CredentialId != requested.CredentialId || stored.PublicKeySpki != requested.PublicKeySpki ||
+            stored.CredentialPublicKeyCose != requested.CredentialPublicKeyCose) return "credential";
         if (stored.Role != requested.Role) return $"role ({RoleNames.ToName(stored.Role)})";
         if (stored.Name != requested.Name) return $"name ('{stored.Name}')";
         return null;
@@ -46,7 +47,7 @@ public sealed partial class SqliteParticipantRegistry
     {
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT INTO authn_participants ({Columns}) VALUES ($email, $name, $role, $id, $key, $count, $at)";
+        cmd.CommandText = $"INSERT INTO authn_participants ({Columns}) VALUES ($email, $name, $role, $id, $key, $count, $at, $cose, $be, $bs, $aaguid, $fmt, $uh)";
         cmd.Parameters.AddWithValue("$email", p.Email);
         cmd.Parameters.AddWithValue("$name", p.Name);
         cmd.Parameters.AddWithValue("$role", (int)p.Role);
@@ -54,6 +55,12 @@ public sealed partial class SqliteParticipantRegistry
         cmd.Parameters.AddWithValue("$key", p.PublicKeySpki.ToByteArray());
         cmd.Parameters.AddWithValue("$count", (long)p.SignCount);
         cmd.Parameters.AddWithValue("$at", p.RegisteredAtUnixMs);
+        cmd.Parameters.AddWithValue("$cose", p.CredentialPublicKeyCose.ToByteArray());
+        cmd.Parameters.AddWithValue("$be", p.BackupEligible ? 1 : 0);
+        cmd.Parameters.AddWithValue("$bs", p.BackedUp ? 1 : 0);
+        cmd.Parameters.AddWithValue("$aaguid", p.Aaguid.ToByteArray());
+        cmd.Parameters.AddWithValue("$fmt", p.AttestationFormat);
+        cmd.Parameters.AddWithValue("$uh", p.UserHandle.ToByteArray());
         cmd.ExecuteNonQuery();
     }
 }

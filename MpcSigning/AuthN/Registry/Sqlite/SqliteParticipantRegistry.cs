@@ -12,7 +12,8 @@ namespace MpcSigning.AuthN.Registry.Sqlite;
 /// </summary>
 public sealed partial class SqliteParticipantRegistry : IParticipantRegistry
 {
-    private const string Columns = "email, name, role, credential_id, public_key_spki, sign_count, registered_at_unix_ms";
+    private const string Columns = "email, name, role, credential_id, public_key_spki, sign_count, registered_at_unix_ms, " +
+        "credential_public_key_cose, backup_eligible, backed_up, aaguid, attestation_format, user_handle";
 
     private readonly SqliteDatabase _db;
     private readonly TimeProvider _clock;
@@ -31,8 +32,33 @@ public sealed partial class SqliteParticipantRegistry : IParticipantRegistry
                 credential_id BLOB NOT NULL UNIQUE,
                 public_key_spki BLOB NOT NULL,
                 sign_count INTEGER NOT NULL CHECK (sign_count BETWEEN 0 AND 4294967295),
-                registered_at_unix_ms INTEGER NOT NULL)
+                registered_at_unix_ms INTEGER NOT NULL,
+                credential_public_key_cose BLOB NOT NULL DEFAULT x'',
+                backup_eligible INTEGER NOT NULL DEFAULT 0,
+                backed_up INTEGER NOT NULL DEFAULT 0,
+                aaguid BLOB NOT NULL DEFAULT x'',
+                attestation_format TEXT NOT NULL DEFAULT '',
+                user_handle BLOB NOT NULL DEFAULT x'')
             """);
+        // A table made before passkey registration lacks the credential columns: add them (old rows keep their
+        // P-256 key, whose COSE form Read derives).
+        using var c = _db.Connect();
+        foreach (var (column, type) in ParticipantColumns.Added)
+        {
+            using var probe = c.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('authn_participants') WHERE name = $n";
+            probe.Parameters.AddWithValue("$n", column);
+            if ((long)probe.ExecuteScalar()! == 0)
+                SqliteDatabase.Execute(c, $"ALTER TABLE authn_participants ADD COLUMN {column} {type.Sqlite}");
+        }
+    }
+
+    public Participant? FindByCredentialId(byte[] credentialId)
+    {
+        ArgumentNullException.ThrowIfNull(credentialId);
+        if (credentialId.Length == 0) return null;
+        using var c = _db.Connect();
+        return FindBy(c, null, "credential_id", credentialId);
     }
 
     public Participant? Find(string email)
@@ -79,7 +105,7 @@ public sealed partial class SqliteParticipantRegistry : IParticipantRegistry
         return r.Read() ? Read(r) : null;
     }
 
-    private static Participant Read(SqliteDataReader r) => new()
+    private static Participant Read(SqliteDataReader r) => ParticipantColumns.Complete(new()
     {
         Email = r.GetString(0),
         Name = r.GetString(1),
@@ -88,5 +114,11 @@ public sealed partial class SqliteParticipantRegistry : IParticipantRegistry
         PublicKeySpki = ByteString.CopyFrom((byte[])r.GetValue(4)),
         SignCount = checked((uint)r.GetInt64(5)),
         RegisteredAtUnixMs = r.GetInt64(6),
-    };
+        CredentialPublicKeyCose = ByteString.CopyFrom((byte[])r.GetValue(7)),
+        BackupEligible = r.GetInt64(8) != 0,
+        BackedUp = r.GetInt64(9) != 0,
+        Aaguid = ByteString.CopyFrom((byte[])r.GetValue(10)),
+        AttestationFormat = r.GetString(11),
+        UserHandle = ByteString.CopyFrom((byte[])r.GetValue(12)),
+    });
 }
