@@ -173,7 +173,7 @@ public sealed class NodeHost : INodeAccess
                             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
                             measurement, data.File("bundles"), timeout) { Policy = CurrentPolicy };
-                        var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
+                        var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator) { TrustPolicy = policy.Current };
                         coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
                         actors.Register<CoordinatorActor>(coordinator);
                         actors.Register<AuthNActor>(authn);
