@@ -90,7 +90,8 @@ public class ClusterPolicyTests
         foreach (var (name, role) in new[] { ("Alice", "engineer"), ("Bob", "steward"), ("Carol", "steward") })
             Ok(Cli("enroll", "--name", name, "--email", Email(name), "--role", role, "--authenticator-dir", Auth));
         var none = Cli("policy", "show");
-        Assert.That((none.ExitCode, none.Err), Is.EqualTo((1, none.Err)).And.Property("Item2").Contains("no trust policy yet"));
+        Assert.That(none.ExitCode, Is.EqualTo(1), none.Out + none.Err);
+        Assert.That(none.Err, Does.Contain("no trust policy yet"));
 
         var init = Ok(Cli("policy", "init"));
         Assert.That(init.Out, Does.StartWith("trust policy v1"));
@@ -111,6 +112,18 @@ public class ClusterPolicyTests
         var verified = Verify(signed);
         Assert.That(verified.ExitCode, Is.EqualTo(0), verified.Out + verified.Err);
         Assert.That(verified.Out, Does.StartWith("verified:").And.Contain("under trust policy v1").And.Contain("trust policy pinned at v1"));
+
+        // the cluster's TrustedRoot names its policy: given without the chain, verify refuses rather than check the
+        // approvals only against themselves
+        var alone = _cluster.Dir.File("alone");
+        Directory.CreateDirectory(alone);
+        var trustRoot = Path.Combine(alone, "trust-root.json");
+        Ok(Cli("trust-root", "--out", trustRoot));
+        File.Delete(Path.Combine(alone, "trust-root.policy.json"));
+        var parts = signed.Split('|');
+        var refused = Mpcsign.RunWith([], _cluster.Dir.File("verifier"), Prompt, "verify", "--bundle", parts[1], "--artifact", parts[0], "--trust-root", trustRoot);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.Out + refused.Err);
+        Assert.That(refused.Err, Does.Contain("the trust root names trust policy").And.Contain("pass --policy FILE"));
     }
 
     [Test, Order(3)]

@@ -94,7 +94,7 @@ public sealed class ClusterConnection : INodeAccess
     {
         var (caDer, identity, signers) = await TrustMaterialAsync();
         using var certificate = X509CertificateLoader.LoadCertificate(caDer);
-        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity, signers);
+        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity, signers, await TrustPolicyAsync());
     }
 
     /// <summary>The CA certificate, the log's identity and the signer members' identity records, each asked of its service.</summary>

@@ -162,13 +162,14 @@ public sealed class ClusterNode : IAsyncDisposable
                             Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock)));
                             Singleton(system, PolicyService, Props.Create(() => new PolicyActor(policyStore!, enrolled!, config, attestation.Measurement, clock, null)), "authn");
                         }
-                        if (ca is not null || Has("coordinator"))
+                        if (ca is not null || Has("coordinator") || Has("signer"))
                             system.ActorOf(Props.Create(() => new PolicyFollower(proxies[PolicyService], policyView, PolicyRefresh, true)), "policy-follower");
                         if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock, CaPolicyCheck.For(policyView))));
                         if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
                         if (Has("signer"))
                         {
-                            var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy);
+                            var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy,
+                                () => policyView.Current is { } trust ? PolicyEvidence.Rule(trust) : null);
                             var signerActor = system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identity!)), ClusterSigners.ActorName);
                             // clients ask every signer for its identity record ('mpcsign trust-root')
                             ClusterClientReceptionist.Get(system).RegisterService(signerActor);
