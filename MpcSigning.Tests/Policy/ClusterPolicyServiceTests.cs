@@ -72,7 +72,7 @@ public class PolicyViewTests
     public void ClusterCaCheck_RefusesWhileUnknown_CertifiesUnboundWhileNone_ChecksOnceInForce()
     {
         var view = new PolicyView();
-        var check = CaPolicyCheck.For(view);
+        var check = CaPolicyCheck.For(view, _f.V1.CaCertificateDer.ToByteArray());
         Assert.That(Assert.Throws<CaException>(() => check.Check(Request(0)))!.Message, Does.Contain("has not heard the trust policy"));
         view.Update(new TrustPolicyChain());
         Assert.That(check.Check(Request(0)), Is.Null, "a deployment that never ran 'policy init' certifies as before");
@@ -80,6 +80,19 @@ public class PolicyViewTests
         view.Update(new TrustPolicyChain { Versions = { new SignedTrustPolicy { Policy = _f.V1 } } });
         Assert.That(Assert.Throws<CaException>(() => check.Check(Request(0)))!.Message, Does.Contain("current policy is v1"),
             "a request without the policy is refused once one is in force");
+    }
+
+    [Test]
+    public void ClusterCaCheck_RefusesAPolicyNamingAnotherCaCertificate()
+    {
+        var view = new PolicyView();
+        view.Update(new TrustPolicyChain { Versions = { new SignedTrustPolicy { Policy = _f.V1 } } });
+        var m = Request(1);
+        m.PolicyDigest = ByteString.CopyFrom(PolicyDigest.Of(_f.V1));
+        Assert.That(Assert.Throws<CaException>(() => CaPolicyCheck.For(view, new byte[] { 1, 2, 3 }).Check(m))!.Message,
+            Does.Contain("names another CA certificate"));
+        Assert.That(Assert.Throws<CaException>(() => CaPolicyCheck.For(view, _f.V1.CaCertificateDer.ToByteArray()).Check(m))!.Message,
+            Does.Not.Contain("names another CA certificate"), "its own certificate passes on to the quorum check");
     }
 }
 

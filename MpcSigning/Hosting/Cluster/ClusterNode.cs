@@ -164,7 +164,7 @@ public sealed class ClusterNode : IAsyncDisposable
                         }
                         if (ca is not null || Has("coordinator") || Has("signer"))
                             system.ActorOf(Props.Create(() => new PolicyFollower(proxies[PolicyService], policyView, PolicyRefresh, true)), "policy-follower");
-                        if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock, CaPolicyCheck.For(policyView))));
+                        if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock, CaPolicyCheck.For(policyView, ca.Certificate.RawData))));
                         if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
                         if (Has("signer"))
                         {
