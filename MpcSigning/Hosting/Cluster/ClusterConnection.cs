@@ -30,6 +30,7 @@ public sealed class ClusterConnection : INodeAccess
     private readonly IActorRef _ca;
     private readonly IActorRef _tlog;
     private IActorRef _policy = ActorRefs.Nobody;
+    private IActorRef _policyBootstrap = ActorRefs.Nobody;
     private List<IDisposable> _owned = [];
 
     private ClusterConnection(ActorSystem system, NodeConfig config, DataDirectory data, IActorRef coordinator, IActorRef authn, IActorRef ca, IActorRef tlog)
@@ -84,7 +85,7 @@ public sealed class ClusterConnection : INodeAccess
         IActorRef Service(string name) => system.ActorOf(Props.Create(() => new Forwarder(cluster, "/user/" + name)), name);
         return new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog"))
         {
-            _owned = owned, _policy = Service(ClusterNode.PolicyService),
+            _owned = owned, _policy = Service(ClusterNode.PolicyService), _policyBootstrap = Service(ClusterNode.PolicyBootstrapName),
         };
     }
 
@@ -117,35 +118,27 @@ public sealed class ClusterConnection : INodeAccess
     }
 
     /// <summary>
-    /// Makes version 1 of the cluster's trust policy ('mpcsign policy init'): gathers the CA certificate, the log key and
-    /// every signer member's attested identity, and hands them to the policy service, which adds the enrolled participants
-    /// and the configured rule as a single node's bootstrap does. Returns the chain (unchanged when version 1 existed).
+    /// Makes version 1 of the cluster's trust policy ('mpcsign policy init'): asks the coordinator member, which gathers
+    /// the CA certificate, the log key and its signers' attested identities and hands them to the policy service; that
+    /// adds the enrolled participants and the configured rule as a single node's bootstrap does. Returns the chain
+    /// (unchanged when version 1 existed).
     /// </summary>
     public async Task<(TrustPolicyChain Chain, bool Created)> InitTrustPolicyAsync()
     {
         if (await TrustPolicyAsync() is { } existing) return (existing, false);
-        var (caDer, log, signers) = await TrustMaterialAsync();
-        var bootstrap = new BootstrapTrustPolicy
-        {
-            RequestId = Guid.NewGuid().ToString("N"), CaCertificateDer = Google.Protobuf.ByteString.CopyFrom(caDer),
-            LogPublicKey = Google.Protobuf.ByteString.CopyFrom(log.PublicKey),
-        };
-        bootstrap.Signers.AddRange(signers.Select(s => new PinnedSigner
-        {
-            Name = s.Name, IdentityPublicKey = s.IdentityPublicKey, AttestationReport = s.AttestationReport,
-        }));
-        return (await PolicyAskAsync(bootstrap), true);
+        return (await PolicyAskAsync(new InitTrustPolicy { RequestId = Guid.NewGuid().ToString("N") }, _policyBootstrap), true);
     }
 
     /// <summary>Appends a version its stewards approved ('mpcsign policy apply'); the policy service checks the step.</summary>
     public Task<TrustPolicyChain> AppendTrustPolicyAsync(SignedTrustPolicy next) =>
         PolicyAskAsync(new AppendTrustPolicy { RequestId = Guid.NewGuid().ToString("N"), Version = next });
 
-    private async Task<TrustPolicyChain> PolicyAskAsync(object request)
+    private async Task<TrustPolicyChain> PolicyAskAsync(object request, IActorRef? to = null)
     {
         try
         {
-            return await _policy.Ask<object>(request, _config.Coordinator.ServiceTimeout) switch
+            // a bootstrap waits for the coordinator's own asks (CA, log, signers) and then the policy service
+            return await (to ?? _policy).Ask<object>(request, _config.Coordinator.ServiceTimeout * (to is null ? 1 : 4)) switch
             {
                 TrustPolicyState s => s.Chain ?? new TrustPolicyChain(),
                 TrustPolicyRefused r => throw new Policy.PolicyException("the cluster's policy service refused: " + r.Message),

@@ -45,6 +45,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The trust policy service: a singleton on the authn members (it gates their registry), proxy /user/policy.</summary>
     public const string PolicyService = "policy";
 
+    /// <summary>The coordinator member's actor that makes version 1 ('mpcsign policy init'): /user/policy-bootstrap.</summary>
+    public const string PolicyBootstrapName = "policy-bootstrap";
+
     /// <summary>How often a member's cached trust policy is refreshed besides the change notifications.</summary>
     public static readonly TimeSpan PolicyRefresh = TimeSpan.FromSeconds(30);
 
@@ -183,6 +186,10 @@ public sealed class ClusterNode : IAsyncDisposable
                                 proxies["ca"], proxies["tlog"], attestation.Measurement, data.File("bundles"), timeout) { Policy = () => policyView.Current };
                             var deps = new SessionDependencies(proxies["authn"], pipeline, clock, config.Coordinator) { TrustPolicy = () => policyView.Current };
                             Singleton(system, "coordinator", Props.Create(() => new CoordinatorActor(deps)));
+                            // 'mpcsign policy init': the coordinator gathers version 1's material from the services it signs with
+                            var bootstrapper = system.ActorOf(Props.Create(() => new PolicyBootstrapper(proxies["ca"], proxies["tlog"],
+                                signers.GetAsync, proxies[PolicyService], timeout)), PolicyBootstrapName);
+                            ClusterClientReceptionist.Get(system).RegisterService(bootstrapper);
                         }
                         var receptionist = ClusterClientReceptionist.Get(system);
                         foreach (var service in ClientServices) receptionist.RegisterService(proxies[service]);
