@@ -204,3 +204,43 @@ public class PolicyActorTests : TestKit.TestKit
         service.ExpectMsg<GetTrustPolicy>();
     }
 }
+
+/// <summary>The coordinator member's part of 'mpcsign policy init' (<see cref="PolicyBootstrapper"/>).</summary>
+public class PolicyBootstrapperTests : TestKit.TestKit
+{
+    [Test]
+    public void GathersFromTheCaTheLogAndItsSigners_AndTheServiceAnswersTheAsker()
+    {
+        var (ca, tlog, policy) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        var signers = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
+        var refs = signers.Select(s => s.Ref).ToArray();
+        var bootstrapper = Sys.ActorOf(Props.Create(() => new PolicyBootstrapper(ca.Ref, tlog.Ref,
+            _ => Task.FromResult<IReadOnlyList<IActorRef>>(refs), policy.Ref, TimeSpan.FromSeconds(10))));
+        bootstrapper.Tell(new InitTrustPolicy { RequestId = "init" });
+        ca.ExpectMsg<Proto.Trust.GetTrustMaterial>();
+        ca.Reply(new Proto.Trust.CaTrustMaterial { CertificateDer = ByteString.CopyFrom(1, 2, 3) });
+        tlog.ExpectMsg<Proto.Trust.GetTrustMaterial>();
+        tlog.Reply(new Proto.Trust.LogTrustMaterial { PublicKey = ByteString.CopyFrom(new byte[32]) });
+        for (var i = 0; i < signers.Length; i++)
+        {
+            signers[i].ExpectMsg<Proto.Trust.GetTrustMaterial>();
+            signers[i].Reply(new Proto.Identity.SignerIdentityRecord { Name = "signer-" + (i + 1), IdentityPublicKey = ByteString.CopyFrom(new byte[32]) });
+        }
+        var sent = policy.ExpectMsg<BootstrapTrustPolicy>();
+        Assert.That(sent.RequestId, Is.EqualTo("init"));
+        Assert.That(sent.CaCertificateDer.ToByteArray(), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(sent.Signers.Select(s => s.Name), Is.EqualTo(new[] { "signer-1", "signer-2", "signer-3" }));
+        Assert.That(policy.LastSender, Is.EqualTo(TestActor), "the policy service answers the asker directly");
+    }
+
+    [Test]
+    public void ASilentCa_IsRefusedInOneLine()
+    {
+        var (ca, tlog, policy) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        var bootstrapper = Sys.ActorOf(Props.Create(() => new PolicyBootstrapper(ca.Ref, tlog.Ref,
+            _ => Task.FromResult<IReadOnlyList<IActorRef>>(Array.Empty<IActorRef>()), policy.Ref, TimeSpan.FromMilliseconds(300))));
+        bootstrapper.Tell(new InitTrustPolicy { RequestId = "init" });
+        var refused = ExpectMsg<TrustPolicyRefused>(TimeSpan.FromSeconds(10));
+        Assert.That(refused.Message, Does.StartWith("the coordinator could not gather").And.Not.Contain("\n"));
+    }
+}
