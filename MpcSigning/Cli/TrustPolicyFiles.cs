@@ -27,7 +27,6 @@ internal static class TrustPolicyFiles
     public static ResolvedPolicies? Resolve(string? policyPath, string? trustRootPath, string? nodeDirectory, string? pinHex, byte[] bundleJson,
         string? trustRootPin = null)
     {
-        pinHex ??= trustRootPin;
         var path = policyPath
             ?? (trustRootPath is not null && File.Exists(BesideTrustRoot(trustRootPath)) ? BesideTrustRoot(trustRootPath) : null)
             ?? (nodeDirectory is not null && File.Exists(Path.Combine(nodeDirectory, PolicyStore.FileName)) ? Path.Combine(nodeDirectory, PolicyStore.FileName) : null);
@@ -42,7 +41,7 @@ internal static class TrustPolicyFiles
                     "(written by 'mpcsign trust-root --out FILE' beside FILE) to check it");
             return null;
         }
-        return FromChain(Inputs.ReadFile(path, "--policy"), path, Path.GetFileName(path), pinHex, bundleJson);
+        return FromChain(Inputs.ReadFile(path, "--policy"), path, Path.GetFileName(path), pinHex, bundleJson, trustRootPin);
     }
 
     /// <summary>
@@ -54,11 +53,10 @@ internal static class TrustPolicyFiles
     {
         if (policyPath is not null || (trustRootPath is not null && File.Exists(BesideTrustRoot(trustRootPath))) || nodeChainJson.Length == 0)
             return Resolve(policyPath, trustRootPath, null, pinHex, bundleJson, trustRootPin);
-        pinHex ??= trustRootPin;
-        return FromChain(nodeChainJson, $"the trust policy of {nodeUrl}", $"the trust policy of {nodeUrl}", pinHex, bundleJson);
+        return FromChain(nodeChainJson, $"the trust policy of {nodeUrl}", $"the trust policy of {nodeUrl}", pinHex, bundleJson, trustRootPin);
     }
 
-    private static ResolvedPolicies FromChain(byte[] chainJson, string path, string name, string? pinHex, byte[] bundleJson)
+    private static ResolvedPolicies FromChain(byte[] chainJson, string path, string name, string? pinHex, byte[] bundleJson, string? trustRootPin = null)
     {
         var chain = PolicyJson.ReadChain(chainJson, path);
         if (chain.Versions.Count == 0) throw new CliException($"--policy: '{path}' holds no policy version");
@@ -66,8 +64,10 @@ internal static class TrustPolicyFiles
         string description;
         if (pinHex is null)
         {
-            pin = PolicyDigest.Of(chain.Versions[0].Policy);
-            description = $"v{chain.Versions[0].Policy.Version} of {name} ({Convert.ToHexStringLower(pin)})";
+            // the pin the TrustedRoot names, else version 1 of the chain
+            pin = trustRootPin is not null ? Convert.FromHexString(trustRootPin) : PolicyDigest.Of(chain.Versions[0].Policy);
+            var pinned = chain.Versions.FirstOrDefault(v => PolicyDigest.Of(v.Policy).AsSpan().SequenceEqual(pin))?.Policy.Version ?? 1;
+            description = $"v{pinned} of {name} ({Convert.ToHexStringLower(pin)})";
         }
         else
         {
