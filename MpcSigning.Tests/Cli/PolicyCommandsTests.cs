@@ -79,6 +79,32 @@ public class PolicyCommandsTests
         Assert.That(stripped.Err, Does.Contain("trust policy v2 is approved by 0 steward(s) of v1; its rule needs 2"));
     }
 
+    /// <summary>
+    /// Once the stewards lower the rule to one steward, the coordinator and the signers take it from the policy (the
+    /// configuration still says two), and the bundle verifies from the v1 pin the trust root names.
+    /// </summary>
+    [Test]
+    public void RuleChange_IsTheRuleOfTheNextSession_NotTheConfiguredOne()
+    {
+        foreach (var (name, role) in new[] { ("Alice", "engineer"), ("Bob", "steward"), ("Carol", "steward") })
+            Ok("enroll", "--authenticator-dir", Keys, "--name", name, "--email", name.ToLowerInvariant() + "@example.com", "--role", role);
+        Ok("policy", "init");
+        var session = Ok("policy", "propose", "--required-stewards", "1").Out.Trim();
+        foreach (var name in new[] { "Alice", "Bob", "Carol" }) Join(session, name);
+        Assert.That(Ok("policy", "apply", "--session", session).Out, Does.Contain("1 engineer(s) and 1 steward(s)"));
+
+        File.WriteAllText(_dir.File("app.tar.gz"), "release 2.0\n");
+        var artifact = Ok("request", "--artifact", _dir.File("app.tar.gz")).Out.Trim();
+        Join(artifact, "Alice");
+        var last = Mpcsign.Run(Data, "join", "--authenticator-dir", Keys, "--session", artifact, "--name", "Bob", "--email", "bob@example.com");
+        Assert.That(last.Out, Does.Contain("signed, certified and logged"), last.Err);
+        var root = _dir.File("trust-root.json");
+        Ok("trust-root", "--out", root);
+        var verified = Mpcsign.Run(_dir.File("verifier"), "verify", "--bundle", Path.Combine(Data, "bundles", artifact + ".json"),
+            "--artifact", _dir.File("app.tar.gz"), "--trust-root", root);
+        Assert.That(verified.Out, Does.StartWith("verified:").And.Contain("under trust policy v2"), verified.Err);
+    }
+
     [TestCase("bоb@example.com", "several scripts")] // Cyrillic о
     [TestCase("аррӏе@example.com", "several scripts")]
     [TestCase("bob\u200b@example.com", "invisible")]

@@ -51,7 +51,7 @@ public class CaPolicyCheckTests
     public void QuorumOfThePolicy_IsBound()
     {
         var approvals = Quorum();
-        var binding = new CaPolicyCheck(() => _f.V1).Check(Request(_f.V1, approvals));
+        var binding = new CaPolicyCheck(() => _f.V1).Check(Request(_f.V1, approvals))!;
         Assert.That(binding.Version, Is.EqualTo(1u));
         Assert.That(binding.PolicyDigest, Is.EqualTo(PolicyDigest.Of(_f.V1)));
         Assert.That(binding.ApprovalsDigest, Is.EqualTo(PolicyEvidence.ApprovalsDigest(approvals)));

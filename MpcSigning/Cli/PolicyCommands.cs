@@ -38,9 +38,10 @@ internal static class PolicyCommands
         var cmd = new Command("show", "Print the current trust policy, and the fingerprint of version 1 to pin");
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
-            await using var node = await NodeHost.StartAsync(ctx);
-            var chain = node.Policy.Load() ?? throw new CliException(
-                "this node has no trust policy yet: version 1 is made at the first session, or now with 'mpcsign policy init'");
+            await using var node = await PolicyAccess.OpenAsync(ctx);
+            var chain = await node.LoadAsync() ?? throw new CliException(node.IsCluster
+                ? "this cluster has no trust policy yet: make version 1 with 'mpcsign policy init' (sessions are certified without one until then)"
+                : "this node has no trust policy yet: version 1 is made at the first session, or now with 'mpcsign policy init'");
             ctx.Out.WriteLine(Describe(chain));
             return 0;
         }));
@@ -52,9 +53,12 @@ internal static class PolicyCommands
         var cmd = new Command("init", "Make version 1 now from the enrolled participants and the configuration, and print its fingerprint");
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
-            await using var node = await NodeHost.StartAsync(ctx);
-            node.CurrentPolicy();
-            ctx.Out.WriteLine(Describe(node.Policy.Load()!));
+            await using var node = await PolicyAccess.OpenAsync(ctx);
+            var (chain, created) = await node.InitAsync();
+            if (node.IsCluster)
+                ctx.Error.WriteLine(created ? $"trust policy v1 made by the cluster's policy service; pin its fingerprint {PolicyDigest.Fingerprint(chain.Versions[0].Policy)}"
+                    : "the cluster already has a trust policy; nothing changed");
+            ctx.Out.WriteLine(Describe(chain));
             return 0;
         }));
         return cmd;
@@ -93,8 +97,8 @@ internal static class PolicyCommands
                 p.GetValue(engineers) is not null || p.GetValue(stewards) is not null }.Count(x => x);
             if (given != 1)
                 throw new CliException("give exactly one change: --enroll EMAIL, --set-role EMAIL, --revoke EMAIL, or --required-engineers/--required-stewards", CliErrors.BadConfiguration);
-            await using var node = await NodeHost.StartAsync(ctx);
-            var current = node.CurrentPolicy();
+            await using var node = await PolicyAccess.OpenAsync(ctx);
+            var current = await node.CurrentAsync();
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             TrustPolicy next;
             if (p.GetValue(enrol) is { } email)
@@ -130,7 +134,7 @@ internal static class PolicyCommands
         cmd.SetAction(p => CliApp.Execute(p, async ctx =>
         {
             var id = Inputs.SessionId(p.GetValue(session)!);
-            await using var node = await NodeHost.StartAsync(ctx);
+            await using var node = await PolicyAccess.OpenAsync(ctx);
             var path = Path.Combine(node.Data.File(ProposalFolder), Convert.ToHexStringLower(id) + ".json");
             if (!File.Exists(path)) throw new CliException($"session {Convert.ToHexStringLower(id)} is not a policy proposal of this node (no {path})");
             var next = PolicyJson.ReadPolicy(await File.ReadAllBytesAsync(path), path);
@@ -141,21 +145,86 @@ internal static class PolicyCommands
                 throw new CliException("the session approved another digest than the proposal's");
             if (!SigstoreBundleJson.TryRead(status.BundleJson.ToByteArray(), out var bundle, out var error) || bundle!.Mpcsign is not { } raw)
                 throw new CliException("the proposal's session has no readable bundle: " + error.Message);
-            var current = node.CurrentPolicy();
+            var current = await node.CurrentAsync();
             var signed = new SignedTrustPolicy { Policy = next, ChangeSessionId = ByteString.CopyFrom(id) };
             // The change is approved by the current version's stewards; the session's other approvals are not part of it.
             signed.Approvals.AddRange(MpcsignSection.Read(raw).Approvals.Where(a => a.Role == Role.Steward &&
                 current.Participants.Any(x => x.Email == a.ParticipantEmail && x.Role == Role.Steward)));
-            node.Policy.Append(signed);
+            var chain = await node.AppendAsync(signed);
             // A participant the new version enrols gets their credential registered, now that the policy names it.
             foreach (var x in next.Participants.Where(x => current.Participants.All(c => c.Email != x.Email)))
                 await node.Client.EnrollAsync(new Participant
                 {
                     Email = x.Email, Name = x.Name, Role = x.Role, PublicKeySpki = x.PublicKeySpki, CredentialId = x.CredentialId,
                 });
-            ctx.Out.WriteLine(Describe(node.Policy.Load()!));
+            ctx.Out.WriteLine(Describe(chain));
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Where the policy commands find the trust policy: the node embedded in this process (its DATA/trust-policy.json), or,
+    /// with a Cluster section in the configuration, the cluster's policy service reached as a client (proposals are kept
+    /// under the client's --data-dir).
+    /// </summary>
+    private sealed class PolicyAccess : IAsyncDisposable
+    {
+        private readonly NodeHost? _host;
+        private readonly Hosting.Cluster.ClusterConnection? _cluster;
+
+        private PolicyAccess(NodeHost? host, Hosting.Cluster.ClusterConnection? cluster, DataDirectory data)
+        {
+            _host = host;
+            _cluster = cluster;
+            Data = data;
+        }
+
+        public bool IsCluster => _cluster is not null;
+
+        public DataDirectory Data { get; }
+
+        public NodeClient Client => _host?.Client ?? _cluster!.Client;
+
+        public static async Task<PolicyAccess> OpenAsync(CliContext ctx)
+        {
+            var config = NodeConfig.Load(ctx.ConfigFile, Environment.GetEnvironmentVariable);
+            if (config.Cluster is null)
+            {
+                var host = await NodeHost.StartAsync(ctx);
+                return new PolicyAccess(host, null, host.Data);
+            }
+            var data = DataDirectory.Open(ctx.DataDir);
+            return new PolicyAccess(null, await Hosting.Cluster.ClusterConnection.ConnectAsync(config, data), data);
+        }
+
+        public async Task<TrustPolicyChain?> LoadAsync() => _host is not null ? _host.Policy.Load() : await _cluster!.TrustPolicyAsync();
+
+        /// <summary>The single node makes version 1 from its own set-up; a cluster's policy service from what the client gathers.</summary>
+        public async Task<(TrustPolicyChain Chain, bool Created)> InitAsync()
+        {
+            if (_host is null) return await _cluster!.InitTrustPolicyAsync();
+            var existed = _host.Policy.Load() is not null;
+            _host.CurrentPolicy();
+            return (_host.Policy.Load()!, !existed);
+        }
+
+        /// <summary>The policy in force (a single node makes version 1 if needed, as at its first session; a cluster needs 'policy init').</summary>
+        public async Task<TrustPolicy> CurrentAsync() => _host is not null ? _host.CurrentPolicy()
+            : (await _cluster!.TrustPolicyAsync())?.Versions[^1].Policy
+              ?? throw new CliException("this cluster has no trust policy to change: make version 1 with 'mpcsign policy init' first");
+
+        public async Task<TrustPolicyChain> AppendAsync(SignedTrustPolicy next)
+        {
+            if (_cluster is not null) return await _cluster.AppendTrustPolicyAsync(next);
+            _host!.Policy.Append(next);
+            return _host.Policy.Load()!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_host is not null) await _host.DisposeAsync();
+            if (_cluster is not null) await _cluster.DisposeAsync();
+        }
     }
 }

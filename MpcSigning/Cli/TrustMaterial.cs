@@ -16,6 +16,9 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
     /// <summary>The signers' attested identities ('mpcsign trust-root' field mpcsignSigners, or a node's .pin files).</summary>
     public IReadOnlyList<SignerIdentityRecord> Signers { get; init; } = [];
 
+    /// <summary>The fingerprint of the deployment's trust policy version 1, when the TrustedRoot names one (field mpcsignTrustPolicy).</summary>
+    public string? PolicyPin { get; init; }
+
     // RFC 8410: SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key.
     private static readonly byte[] Ed25519SpkiHeader = Convert.FromHexString("302a300506032b6570032100");
 
@@ -30,15 +33,16 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
     /// <summary>The Sigstore TrustedRoot JSON for this node ('mpcsign trust-root').</summary>
     public static byte[] TrustedRootJson(NodeHost node) =>
         TrustedRootJson(node.CertificateAuthority.Certificate, node.Config.CaIssuer, node.TransparencyLog.Identity,
-            node.SignerIdentities.Select(i => i.Record).ToArray());
+            node.SignerIdentities.Select(i => i.Record).ToArray(), node.Policy.Load());
 
     /// <summary>The Sigstore TrustedRoot JSON for a CA certificate, the issuer its certificates name, and a log.</summary>
     public static byte[] TrustedRootJson(X509Certificate2 ca, string caIssuer, MpcSigning.TLog.LogIdentity log,
-        IReadOnlyList<SignerIdentityRecord>? signers = null)
+        IReadOnlyList<SignerIdentityRecord>? signers = null, Proto.Policy.TrustPolicyChain? policy = null)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-            TrustedRootWriter.Write(w, [ca.RawData], caIssuer, log, ca.NotBefore.ToUniversalTime(), signers);
+            TrustedRootWriter.Write(w, [ca.RawData], caIssuer, log, ca.NotBefore.ToUniversalTime(), signers,
+                policy is { Versions.Count: > 0 } ? Policy.PolicyDigest.Fingerprint(policy.Versions[0].Policy) : null);
         return ms.ToArray();
     }
 
@@ -64,13 +68,23 @@ internal sealed record TrustMaterial(IReadOnlyList<X509Certificate2> CaCertifica
             if (spki.Length != 44 || !spki.AsSpan(0, 12).SequenceEqual(Ed25519SpkiHeader))
                 throw new CliException($"--trust-root: tlogs[0].publicKey in '{path}' is not an Ed25519 key");
             if (cas.Length == 0) throw new CliException($"--trust-root: '{path}' lists no certificate authority");
-            return new TrustMaterial(cas, spki[12..], null) { Signers = ReadSigners(root, path) };
+            return new TrustMaterial(cas, spki[12..], null) { Signers = ReadSigners(root, path), PolicyPin = ReadPolicyPin(root, path) };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException
                                       or System.Security.Cryptography.CryptographicException)
         {
             throw new CliException($"--trust-root: '{path}' is not a Sigstore TrustedRoot ({e.Message})");
         }
+    }
+
+    /// <summary>The optional mpcsignTrustPolicy field of a TrustedRoot: the pin (64 lower-case hex) of the deployment's trust policy.</summary>
+    private static string? ReadPolicyPin(JsonElement root, string path)
+    {
+        if (!root.TryGetProperty(TrustedRootWriter.TrustPolicyField, out var field)) return null;
+        var pin = field.GetProperty("pin").GetString() ?? "";
+        if (pin.Length != 64 || !pin.All(Uri.IsHexDigit))
+            throw new CliException($"--trust-root: {TrustedRootWriter.TrustPolicyField}.pin in '{path}' is not a 64-hex trust policy fingerprint");
+        return pin.ToLowerInvariant();
     }
 
     /// <summary>The optional mpcsignSigners field of a TrustedRoot.</summary>

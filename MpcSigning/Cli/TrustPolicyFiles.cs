@@ -22,20 +22,26 @@ internal static class TrustPolicyFiles
     /// --policy, else the chain beside --trust-root, else the node's; walked from --policy-pin or else its version 1.
     /// Null when there is none and the bundle names none; a bundle that names a policy without one to check it is refused.
     /// </summary>
-    public static ResolvedPolicies? Resolve(string? policyPath, string? trustRootPath, string? nodeDirectory, string? pinHex, byte[] bundleJson)
+    /// <param name="trustRootPin">The pin the TrustedRoot names (mpcsignTrustPolicy), if any: the default for --policy-pin, and
+    /// without a chain to walk the bundle is refused, since the deployment has a trust policy in force.</param>
+    public static ResolvedPolicies? Resolve(string? policyPath, string? trustRootPath, string? nodeDirectory, string? pinHex, byte[] bundleJson,
+        string? trustRootPin = null)
     {
         var path = policyPath
             ?? (trustRootPath is not null && File.Exists(BesideTrustRoot(trustRootPath)) ? BesideTrustRoot(trustRootPath) : null)
             ?? (nodeDirectory is not null && File.Exists(Path.Combine(nodeDirectory, PolicyStore.FileName)) ? Path.Combine(nodeDirectory, PolicyStore.FileName) : null);
         if (path is null)
         {
+            if (trustRootPin is not null)
+                throw new CliException($"the trust root names trust policy {trustRootPin[..16]}... (the deployment has one in force), but no policy chain was " +
+                    "given, so the approvals cannot be checked; pass --policy FILE (written beside the trust root by 'mpcsign trust-root --out FILE')");
             if (pinHex is not null) throw new CliException("--policy-pin: there is no trust policy chain to walk; give --policy FILE", CliErrors.BadConfiguration);
             if (NamedPolicy(bundleJson) is { } named)
                 throw new CliException($"the bundle was made under trust policy v{named.Version}; give --policy FILE " +
                     "(written by 'mpcsign trust-root --out FILE' beside FILE) to check it");
             return null;
         }
-        return FromChain(Inputs.ReadFile(path, "--policy"), path, Path.GetFileName(path), pinHex, bundleJson);
+        return FromChain(Inputs.ReadFile(path, "--policy"), path, Path.GetFileName(path), pinHex, bundleJson, trustRootPin);
     }
 
     /// <summary>
@@ -43,14 +49,14 @@ internal static class TrustPolicyFiles
     /// TrustedRoot (<paramref name="nodeChainJson"/>, empty when none); walked from --policy-pin or else its version 1.
     /// </summary>
     public static ResolvedPolicies? ResolveForNode(string? policyPath, string? trustRootPath, byte[] nodeChainJson, string nodeUrl,
-        string? pinHex, byte[] bundleJson)
+        string? pinHex, byte[] bundleJson, string? trustRootPin = null)
     {
         if (policyPath is not null || (trustRootPath is not null && File.Exists(BesideTrustRoot(trustRootPath))) || nodeChainJson.Length == 0)
-            return Resolve(policyPath, trustRootPath, null, pinHex, bundleJson);
-        return FromChain(nodeChainJson, $"the trust policy of {nodeUrl}", $"the trust policy of {nodeUrl}", pinHex, bundleJson);
+            return Resolve(policyPath, trustRootPath, null, pinHex, bundleJson, trustRootPin);
+        return FromChain(nodeChainJson, $"the trust policy of {nodeUrl}", $"the trust policy of {nodeUrl}", pinHex, bundleJson, trustRootPin);
     }
 
-    private static ResolvedPolicies FromChain(byte[] chainJson, string path, string name, string? pinHex, byte[] bundleJson)
+    private static ResolvedPolicies FromChain(byte[] chainJson, string path, string name, string? pinHex, byte[] bundleJson, string? trustRootPin = null)
     {
         var chain = PolicyJson.ReadChain(chainJson, path);
         if (chain.Versions.Count == 0) throw new CliException($"--policy: '{path}' holds no policy version");
@@ -58,8 +64,10 @@ internal static class TrustPolicyFiles
         string description;
         if (pinHex is null)
         {
-            pin = PolicyDigest.Of(chain.Versions[0].Policy);
-            description = $"v{chain.Versions[0].Policy.Version} of {name} ({Convert.ToHexStringLower(pin)})";
+            // the pin the TrustedRoot names, else version 1 of the chain
+            pin = trustRootPin is not null ? Convert.FromHexString(trustRootPin) : PolicyDigest.Of(chain.Versions[0].Policy);
+            var pinned = chain.Versions.FirstOrDefault(v => PolicyDigest.Of(v.Policy).AsSpan().SequenceEqual(pin))?.Policy.Version ?? 1;
+            description = $"v{pinned} of {name} ({Convert.ToHexStringLower(pin)})";
         }
         else
         {

@@ -17,11 +17,12 @@ internal static class TrustRootCommand
             if (p.GetValue(output) is { } path)
             {
                 await File.WriteAllBytesAsync(path, json);
-                // The trust policy chain beside it (a single node's, here or over gRPC; a cluster's coordinator does not publish one yet).
+                // The trust policy chain beside it (a single node's, here or over gRPC, or a cluster's policy service's).
                 var chainJson = node switch
                 {
                     NodeHost host => host.Policy.Load() is { } c ? Policy.PolicyJson.WriteChain(c) : null,
                     Hosting.Grpc.GrpcNodeAccess remote => (await remote.TrustRootAsync()).TrustPolicyJson is { IsEmpty: false } b ? b.ToByteArray() : null,
+                    Hosting.Cluster.ClusterConnection cluster => await cluster.TrustPolicyAsync() is { } c ? Policy.PolicyJson.WriteChain(c) : null,
                     _ => null,
                 };
                 if (chainJson is not null)

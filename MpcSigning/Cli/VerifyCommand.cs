@@ -48,7 +48,7 @@ internal static class VerifyCommand
                     "give --bundle FILE (and --data-dir DIR if the node's data is elsewhere)", CliErrors.BadConfiguration),
                 sha, config, ctx);
             if (p.GetValue(ca) is { } caPath) trust = trust with { CaCertificates = TrustMaterial.CaFromFile(caPath) };
-            var policies = TrustPolicyFiles.Resolve(p.GetValue(policy), p.GetValue(trustRoot), node, p.GetValue(pin), json);
+            var policies = TrustPolicyFiles.Resolve(p.GetValue(policy), p.GetValue(trustRoot), node, p.GetValue(pin), json, trust.PolicyPin);
             var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config, policies?.SignerKeys) with { Policies = policies?.Versions });
             if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
             ctx.Out.WriteLine("verified: " + result.Message + (policies is null ? "" : $"; trust policy pinned at {policies.PinDescription}"));
@@ -85,7 +85,7 @@ internal static class VerifyCommand
             json = status.BundleJson.ToByteArray();
         }
         var policies = TrustPolicyFiles.ResolveForNode(policyPath, trustRootPath, published.TrustPolicyJson.ToByteArray(), node.Url,
-            pinHex, json);
+            pinHex, json, trust.PolicyPin);
         var result = MpcsignVerifier.Verify(json, sha, Trust(trust, config, policies?.SignerKeys) with { Policies = policies?.Versions });
         if (!result.Ok) throw new CliException($"verification failed ({result.Check}): {result.Message}");
         ctx.Out.WriteLine("verified: " + result.Message + (policies is null ? "" : $"; trust policy pinned at {policies.PinDescription}"));

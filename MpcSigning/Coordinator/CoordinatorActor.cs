@@ -54,7 +54,7 @@ public sealed class CoordinatorActor : ReceiveActor
             ArtifactDigest = cmd.ArtifactDigest,
             ArtifactName = string.IsNullOrWhiteSpace(cmd.ArtifactName) ? "artifact" : cmd.ArtifactName,
             Requester = cmd.Requester,
-            Policy = _deps.Options.Policy,
+            Policy = _deps.TrustPolicy?.Invoke() is { } trust ? MpcSigning.Policy.PolicyEvidence.Rule(trust) : _deps.Options.Policy,
             ExpiresAtUnixMs = (now + _deps.Options.SessionTtl).ToUnixTimeMilliseconds(),
             Challenge = ByteString.CopyFrom(ApprovalChallenge.Derive(sessionId, cmd.ArtifactDigest.Span)),
         };

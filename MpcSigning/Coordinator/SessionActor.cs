@@ -11,7 +11,15 @@ using MpcSigning.Proto.Coordinator;
 namespace MpcSigning.Coordinator;
 
 /// <summary>Everything a session actor needs, injected by the coordinator.</summary>
-public sealed record SessionDependencies(IActorRef AuthN, ISigningPipeline Pipeline, TimeProvider Clock, CoordinatorOptions Options);
+public sealed record SessionDependencies(IActorRef AuthN, ISigningPipeline Pipeline, TimeProvider Clock, CoordinatorOptions Options)
+{
+    /// <summary>
+    /// The trust policy in force (null: none). A new session takes its quorum rule from it, not from the configured
+    /// REQUIRED_ENGINEERS/REQUIRED_STEWARDS: the policy's rule is what the CA and every verifier enforce, and it changes
+    /// only by a change the stewards approved, while the configuration is a file on one machine.
+    /// </summary>
+    public Func<Proto.Policy.TrustPolicy?>? TrustPolicy { get; init; }
+}
 
 /// <summary>
 /// One persistent actor per signing session (the per-request actor shape). Its events are the <c>proto/</c>

@@ -168,12 +168,13 @@ public sealed class NodeHost : INodeAccess
                         authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))), "authn");
                         var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
-                        var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy);
+                        var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy,
+                            () => policy.Current() is { } trust ? PolicyEvidence.Rule(trust) : null);
                         var signers = Enumerable.Range(1, config.Signers)
                             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,
                             measurement, data.File("bundles"), timeout) { Policy = CurrentPolicy };
-                        var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator);
+                        var deps = new SessionDependencies(authn, wrapPipeline?.Invoke(pipeline) ?? pipeline, clock, config.Coordinator) { TrustPolicy = policy.Current };
                         coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(deps)), "coordinator");
                         actors.Register<CoordinatorActor>(coordinator);
                         actors.Register<AuthNActor>(authn);

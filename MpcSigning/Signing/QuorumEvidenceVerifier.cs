@@ -15,16 +15,20 @@ namespace MpcSigning.Signing;
 /// The registry is read through <c>findParticipant</c>: the node's own registry, or on a signer node of a cluster the
 /// AuthN service's (the one registry of the deployment).
 /// </summary>
-public sealed class QuorumEvidenceVerifier(Func<string, CancellationToken, Task<Participant?>> findParticipant, RelyingParty rp, QuorumPolicy requiredPolicy)
+/// <param name="trustPolicyRule">The quorum rule of the trust policy in force (null while there is none): once a policy
+/// exists its rule replaces the configured <paramref name="configuredPolicy"/>, as for the coordinator and the CA.</param>
+public sealed class QuorumEvidenceVerifier(Func<string, CancellationToken, Task<Participant?>> findParticipant, RelyingParty rp, QuorumPolicy configuredPolicy,
+    Func<QuorumPolicy?>? trustPolicyRule = null)
     : IQuorumEvidenceVerifier
 {
-    public QuorumEvidenceVerifier(IParticipantRegistry registry, RelyingParty rp, QuorumPolicy requiredPolicy)
-        : this((email, _) => Task.FromResult(registry.Find(email)), rp, requiredPolicy)
+    public QuorumEvidenceVerifier(IParticipantRegistry registry, RelyingParty rp, QuorumPolicy requiredPolicy, Func<QuorumPolicy?>? trustPolicyRule = null)
+        : this((email, _) => Task.FromResult(registry.Find(email)), rp, requiredPolicy, trustPolicyRule)
     {
     }
 
     public async Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct)
     {
+        var requiredPolicy = trustPolicyRule?.Invoke() ?? configuredPolicy;
         if (evidence.SessionId.Length != 16 || evidence.ArtifactDigest.Length != 32)
             return "the evidence must name a 16-byte session and a 32-byte artifact digest";
         if (evidence.Policy is null || !evidence.Policy.Equals(requiredPolicy))

@@ -29,7 +29,7 @@ public sealed class SessionPipeline(
     : ISigningPipeline
 {
     /// <summary>The trust policy in force (made on first use); null: none, the CA is asked without a policy binding.</summary>
-    public Func<Proto.Policy.TrustPolicy>? Policy { get; init; }
+    public Func<Proto.Policy.TrustPolicy?>? Policy { get; init; }
 
     public async Task<Signed> SignAsync(SessionState session, CancellationToken ct)
     {

@@ -8,6 +8,7 @@ using Akka.Logger.Serilog;
 using MpcSigning.AuthN.WebAuthn;
 using System.Security.Cryptography.X509Certificates;
 using MpcSigning.Proto.Coordinator;
+using MpcSigning.Proto.Policy;
 using MpcSigning.Proto.Trust;
 using MpcSigning.TLog;
 using MpcSigning.TLog.Checkpoints;
@@ -28,6 +29,8 @@ public sealed class ClusterConnection : INodeAccess
     private readonly NodeConfig _config;
     private readonly IActorRef _ca;
     private readonly IActorRef _tlog;
+    private IActorRef _policy = ActorRefs.Nobody;
+    private IActorRef _policyBootstrap = ActorRefs.Nobody;
     private List<IDisposable> _owned = [];
 
     private ClusterConnection(ActorSystem system, NodeConfig config, DataDirectory data, IActorRef coordinator, IActorRef authn, IActorRef ca, IActorRef tlog)
@@ -80,12 +83,23 @@ public sealed class ClusterConnection : INodeAccess
             .ToImmutableHashSet();
         var cluster = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client");
         IActorRef Service(string name) => system.ActorOf(Props.Create(() => new Forwarder(cluster, "/user/" + name)), name);
-        return new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog")) { _owned = owned };
+        return new ClusterConnection(system, config, data, Service("coordinator"), Service("authn"), Service("ca"), Service("tlog"))
+        {
+            _owned = owned, _policy = Service(ClusterNode.PolicyService), _policyBootstrap = Service(ClusterNode.PolicyBootstrapName),
+        };
     }
 
     public string BundleFile(SessionStatus status) => ClientBundles.Save(_data, status);
 
     public async Task<byte[]> TrustedRootJsonAsync()
+    {
+        var (caDer, identity, signers) = await TrustMaterialAsync();
+        using var certificate = X509CertificateLoader.LoadCertificate(caDer);
+        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity, signers, await TrustPolicyAsync());
+    }
+
+    /// <summary>The CA certificate, the log's identity and the signer members' identity records, each asked of its service.</summary>
+    private async Task<(byte[] CaDer, LogIdentity Log, IReadOnlyList<Proto.Identity.SignerIdentityRecord> Signers)> TrustMaterialAsync()
     {
         var timeout = _config.Coordinator.ServiceTimeout;
         var ca = await _ca.Ask<CaTrustMaterial>(new GetTrustMaterial { RequestId = Guid.NewGuid().ToString("N") }, timeout);
@@ -93,8 +107,49 @@ public sealed class ClusterConnection : INodeAccess
         var key = log.PublicKey.ToByteArray();
         var spki = LogKey.SpkiOf(key);
         var identity = new LogIdentity(log.Origin, log.KeyName, log.BaseUrl, key, spki, Crypto.Hashes.Sha256(spki));
-        using var certificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer.Span);
-        return Cli.TrustMaterial.TrustedRootJson(certificate, _config.CaIssuer, identity, await SignerIdentitiesAsync(timeout));
+        return (ca.CertificateDer.ToByteArray(), identity, await SignerIdentitiesAsync(timeout));
+    }
+
+    /// <summary>The cluster's trust policy chain, from its policy service (null: the cluster has none, 'mpcsign policy init' was never run).</summary>
+    public async Task<TrustPolicyChain?> TrustPolicyAsync()
+    {
+        var chain = await PolicyAskAsync(new GetTrustPolicy { RequestId = Guid.NewGuid().ToString("N") });
+        return chain.Versions.Count == 0 ? null : chain;
+    }
+
+    /// <summary>
+    /// Makes version 1 of the cluster's trust policy ('mpcsign policy init'): asks the coordinator member, which gathers
+    /// the CA certificate, the log key and its signers' attested identities and hands them to the policy service; that
+    /// adds the enrolled participants and the configured rule as a single node's bootstrap does. Returns the chain
+    /// (unchanged when version 1 existed).
+    /// </summary>
+    public async Task<(TrustPolicyChain Chain, bool Created)> InitTrustPolicyAsync()
+    {
+        if (await TrustPolicyAsync() is { } existing) return (existing, false);
+        return (await PolicyAskAsync(new InitTrustPolicy { RequestId = Guid.NewGuid().ToString("N") }, _policyBootstrap), true);
+    }
+
+    /// <summary>Appends a version its stewards approved ('mpcsign policy apply'); the policy service checks the step.</summary>
+    public Task<TrustPolicyChain> AppendTrustPolicyAsync(SignedTrustPolicy next) =>
+        PolicyAskAsync(new AppendTrustPolicy { RequestId = Guid.NewGuid().ToString("N"), Version = next });
+
+    private async Task<TrustPolicyChain> PolicyAskAsync(object request, IActorRef? to = null)
+    {
+        try
+        {
+            // a bootstrap waits for the coordinator's own asks (CA, log, signers) and then the policy service
+            return await (to ?? _policy).Ask<object>(request, _config.Coordinator.ServiceTimeout * (to is null ? 1 : 4)) switch
+            {
+                TrustPolicyState s => s.Chain ?? new TrustPolicyChain(),
+                TrustPolicyRefused r => throw new Policy.PolicyException("the cluster's policy service refused: " + r.Message),
+                var other => throw new InvalidOperationException($"the policy service answered with {other.GetType().Name}"),
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            throw new Policy.PolicyException($"the cluster's policy service (a singleton on the authn member) did not answer within " +
+                $"{_config.Coordinator.ServiceTimeout.TotalSeconds:0}s; is the authn member up?");
+        }
     }
 
     /// <summary>The identity record of every signer member that answers within <paramref name="timeout"/> (n at most).</summary>

@@ -14,6 +14,7 @@ using MpcSigning.Signing.Identity;
 using MpcSigning.Coordinator;
 using MpcSigning.Coordinator.Pipeline;
 using MpcSigning.Hosting.Akka;
+using MpcSigning.Policy;
 using MpcSigning.Signing;
 using MpcSigning.Signing.Threshold;
 using MpcSigning.Storage;
@@ -39,7 +40,16 @@ public sealed class ClusterNode : IAsyncDisposable
     public static readonly string[] SingletonServices = ["authn", "ca", "tlog", "coordinator"];
 
     /// <summary>The services a client may reach through the receptionist (paths <c>/user/NAME</c>).</summary>
-    public static readonly string[] ClientServices = ["coordinator", "authn", "tlog", "ca"];
+    public static readonly string[] ClientServices = ["coordinator", "authn", "tlog", "ca", PolicyService];
+
+    /// <summary>The trust policy service: a singleton on the authn members (it gates their registry), proxy /user/policy.</summary>
+    public const string PolicyService = "policy";
+
+    /// <summary>The coordinator member's actor that makes version 1 ('mpcsign policy init'): /user/policy-bootstrap.</summary>
+    public const string PolicyBootstrapName = "policy-bootstrap";
+
+    /// <summary>How often a member's cached trust policy is refreshed besides the change notifications.</summary>
+    public static readonly TimeSpan PolicyRefresh = TimeSpan.FromSeconds(30);
 
     private readonly IHost _host;
     private readonly List<IDisposable> _owned;
@@ -106,7 +116,12 @@ public sealed class ClusterNode : IAsyncDisposable
         var stores = NodeStores.Open(config.Storage, data, database: Has("authn") || Has("tlog"), journal: Has("coordinator"));
         owned.Add(stores);
         var journal = Has("coordinator") ? stores : null;
-        var registry = Has("authn") ? stores.OpenRegistry(clock) : null;
+        var enrolled = Has("authn") ? stores.OpenRegistry(clock) : null;
+        // the authn member keeps the trust policy beside the registry it gates (as a single node does)
+        var policyStore = Has("authn") ? new PolicyStore(data.Path) : null;
+        var registry = enrolled is null ? null : new PolicyGatedRegistry(enrolled, policyStore!);
+        // the CA and the coordinator read a cached copy that a PolicyFollower keeps current by message
+        var policyView = new PolicyView();
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
@@ -144,12 +159,20 @@ public sealed class ClusterNode : IAsyncDisposable
                     .WithActors((system, _) =>
                     {
                         var proxies = SingletonServices.ToDictionary(s => s, s => Proxy(system, s));
-                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))));
-                        if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock)));
+                        proxies[PolicyService] = Proxy(system, PolicyService, "authn");
+                        if (registry is not null)
+                        {
+                            Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))));
+                            Singleton(system, PolicyService, Props.Create(() => new PolicyActor(policyStore!, enrolled!, config, attestation.Measurement, clock, null)), "authn");
+                        }
+                        if (ca is not null || Has("coordinator") || Has("signer"))
+                            system.ActorOf(Props.Create(() => new PolicyFollower(proxies[PolicyService], policyView, PolicyRefresh, true)), "policy-follower");
+                        if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock, CaPolicyCheck.For(policyView, ca.Certificate.RawData))));
                         if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
                         if (Has("signer"))
                         {
-                            var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy);
+                            var evidence = new QuorumEvidenceVerifier(RemoteParticipants.Lookup(proxies["authn"], timeout), rp, config.Coordinator.Policy,
+                                () => policyView.Current is { } trust ? PolicyEvidence.Rule(trust) : null);
                             var signerActor = system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identity!)), ClusterSigners.ActorName);
                             // clients ask every signer for its identity record ('mpcsign trust-root')
                             ClusterClientReceptionist.Get(system).RegisterService(signerActor);
@@ -160,9 +183,13 @@ public sealed class ClusterNode : IAsyncDisposable
                             // failed attempt (the step as a whole is bounded at four service timeouts)
                             var signers = new ClusterSigners(system, config.Signers, timeout * 2);
                             var pipeline = new SessionPipeline(new FrostSessionSigning(signers.GetAsync, config.Threshold, timeout),
-                                proxies["ca"], proxies["tlog"], attestation.Measurement, data.File("bundles"), timeout);
-                            var deps = new SessionDependencies(proxies["authn"], pipeline, clock, config.Coordinator);
+                                proxies["ca"], proxies["tlog"], attestation.Measurement, data.File("bundles"), timeout) { Policy = () => policyView.Current };
+                            var deps = new SessionDependencies(proxies["authn"], pipeline, clock, config.Coordinator) { TrustPolicy = () => policyView.Current };
                             Singleton(system, "coordinator", Props.Create(() => new CoordinatorActor(deps)));
+                            // 'mpcsign policy init': the coordinator gathers version 1's material from the services it signs with
+                            var bootstrapper = system.ActorOf(Props.Create(() => new PolicyBootstrapper(proxies["ca"], proxies["tlog"],
+                                signers.GetAsync, proxies[PolicyService], timeout)), PolicyBootstrapName);
+                            ClusterClientReceptionist.Get(system).RegisterService(bootstrapper);
                         }
                         var receptionist = ClusterClientReceptionist.Get(system);
                         foreach (var service in ClientServices) receptionist.RegisterService(proxies[service]);
@@ -196,14 +223,14 @@ public sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>A singleton manager for <paramref name="service"/> (only on members with that role; Akka refuses it elsewhere).</summary>
-    private static void Singleton(ActorSystem system, string service, Props props) =>
+    private static void Singleton(ActorSystem system, string service, Props props, string? role = null) =>
         system.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance,
-            ClusterSingletonManagerSettings.Create(system).WithRole(service).WithSingletonName(service)), service + "-singleton");
+            ClusterSingletonManagerSettings.Create(system).WithRole(role ?? service).WithSingletonName(service)), service + "-singleton");
 
     /// <summary>The proxy at /user/SERVICE that finds the singleton wherever it runs and buffers while it moves.</summary>
-    private static IActorRef Proxy(ActorSystem system, string service) =>
+    private static IActorRef Proxy(ActorSystem system, string service, string? role = null) =>
         system.ActorOf(ClusterSingletonProxy.Props("/user/" + service + "-singleton",
-            ClusterSingletonProxySettings.Create(system).WithRole(service).WithSingletonName(service)), service);
+            ClusterSingletonProxySettings.Create(system).WithRole(role ?? service).WithSingletonName(service)), service);
 
     /// <summary>
     /// Sessions a crash cut off between quorum and log (found in this coordinator's journal) are finished as soon as this

@@ -15,6 +15,13 @@ public static class TrustedRootWriter
     /// <summary>The top-level field listing the signers' identities (mpcsign's addition).</summary>
     public const string SignersField = "mpcsignSigners";
 
+    /// <summary>
+    /// The top-level field naming the deployment's trust policy (mpcsign's addition): <c>{"pin": fingerprint of version 1}</c>.
+    /// Present once a policy is in force, so a verifier given this root without the chain refuses instead of checking
+    /// the approvals only against themselves.
+    /// </summary>
+    public const string TrustPolicyField = "mpcsignTrustPolicy";
+
     /// <param name="caChainDer">The CA chain, leaf-most intermediate first and root last (Sigstore's certChain order).</param>
     /// <param name="caUri">The CA's URI (certificateAuthorities[].uri).</param>
     /// <param name="log">The log identity (<see cref="ITransparencyLog.Identity"/>).</param>
@@ -23,7 +30,7 @@ public static class TrustedRootWriter
     /// <c>mpcsignSigners</c> (name, identityPublicKey and attestationReport in base64) that mpcsign verify pins when no
     /// trust policy is given; Sigstore verifiers ignore it.</param>
     public static void Write(Utf8JsonWriter w, IReadOnlyList<byte[]> caChainDer, string caUri, LogIdentity log, DateTimeOffset logValidFrom,
-        IReadOnlyList<Proto.Identity.SignerIdentityRecord>? signers = null)
+        IReadOnlyList<Proto.Identity.SignerIdentityRecord>? signers = null, string? trustPolicyPin = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(caChainDer);
@@ -64,6 +71,12 @@ public static class TrustedRootWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+        }
+        if (trustPolicyPin is not null)
+        {
+            w.WriteStartObject(TrustPolicyField);
+            w.WriteString("pin", trustPolicyPin);
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }
