@@ -107,6 +107,7 @@ public sealed class ClusterNode : IAsyncDisposable
         owned.Add(stores);
         var journal = Has("coordinator") ? stores : null;
         var registry = Has("authn") ? stores.OpenRegistry(clock) : null;
+        var invitations = Has("authn") ? stores.OpenInvitations() : null;
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
@@ -144,7 +145,7 @@ public sealed class ClusterNode : IAsyncDisposable
                     .WithActors((system, _) =>
                     {
                         var proxies = SingletonServices.ToDictionary(s => s, s => Proxy(system, s));
-                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))));
+                        if (registry is not null) Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock), invitations)));
                         if (ca is not null) Singleton(system, "ca", Props.Create(() => new CaActor(ca, clock)));
                         if (log is not null) Singleton(system, "tlog", Props.Create(() => new TLogActor(log)));
                         if (Has("signer"))
