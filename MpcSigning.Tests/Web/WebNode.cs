@@ -98,8 +98,25 @@ internal sealed class WebNode : IAsyncDisposable
         }.ToJsonString();
     }
 
+    private bool _stopped;
+
+    /// <summary>Stops the web page and the node but keeps its data directory (for commands that need the directory's lock).</summary>
+    public async Task StopNodeAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await Server.DisposeAsync();
+        await Node.Host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            Node.Dir.Dispose();
+            return;
+        }
         await Server.DisposeAsync();
         await Node.DisposeAsync();
     }
