@@ -140,7 +140,7 @@ public class BrowserApprovalTests
         var session = Convert.ToHexStringLower(created.SessionId.Span);
         foreach (var page in pages.Values) await page.GotoAsync($"{_web.Origin}/sessions/{session}");
         var ann = pages["Ann"];
-        await Assertions.Expect(ann.Locator("#phase")).ToHaveTextAsync("awaitingapprovals", new() { Timeout = Wait });
+        await Assertions.Expect(ann.Locator("#phase")).ToHaveTextAsync("waiting for approvals", new() { Timeout = Wait });
         Assert.That(await ann.Locator("#digest").InnerTextAsync(), Is.EqualTo(Convert.ToHexStringLower(digest)));
         await Screenshot(ann, "session-before", "session page before the quorum");
 
@@ -149,7 +149,7 @@ public class BrowserApprovalTests
         Assert.That(await ApproveAsync(pages["Ben"]), Does.Contain("Approved by Ben"));
         Assert.That(await ApproveAsync(pages["Cat"]), Does.Contain("Approved by Cat"));
 
-        await Assertions.Expect(ann.Locator("#phase")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^completed"), new() { Timeout = Wait });
+        await Assertions.Expect(ann.Locator("#phase")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^signed \\(log index \\d+\\)$"), new() { Timeout = Wait });
         await Assertions.Expect(ann.Locator("#approvers li")).ToHaveCountAsync(3);
         await Assertions.Expect(ann.GetByRole(AriaRole.Button, new() { Name = "Approve with passkey" })).ToBeDisabledAsync();
         await Screenshot(ann, "session-after", "session page after the quorum (signed)");

@@ -32,10 +32,11 @@ public static class WebEndpoints
         app.Use(async (ctx, next) =>
         {
             var onWeb = ctx.Connection.LocalPort == webPort();
-            // The web endpoint has no client certificate: it must never reach the gRPC services.
-            if (onWeb && !IsWebPath(ctx.Request.Path))
+            if (!IsWebPath(ctx.Request.Path))
             {
-                ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                // The web endpoint has no client certificate: it must never reach the gRPC services.
+                if (onWeb) ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                else await next();
                 return;
             }
             var h = ctx.Response.Headers;

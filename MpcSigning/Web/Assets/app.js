@@ -60,8 +60,10 @@ async function enrol(main) {
   }
 }
 
+const phaseNames = { awaitingapprovals: "waiting for approvals", signing: "signing", completed: "signed", failed: "failed", expired: "expired" };
+
 function render(s) {
-  document.getElementById("phase").textContent = s.phase + (s.logIndex != null ? " (log index " + s.logIndex + ")" : "");
+  document.getElementById("phase").textContent = (phaseNames[s.phase] || s.phase) + (s.logIndex != null ? " (log index " + s.logIndex + ")" : "");
   document.getElementById("expires").textContent = s.expires;
   document.getElementById("needed").textContent = s.closed ? "nobody" : s.engineersNeeded + " engineer(s), " + s.stewardsNeeded + " steward(s)";
   const list = document.getElementById("approvers");
