@@ -16,7 +16,7 @@ namespace MpcSigning.Tests.Web;
 public class BrowserApprovalTests
 {
     private const string Chromium = "/usr/bin/chromium";
-    private static readonly float Wait = 60_000;
+    private const float Wait = 30_000;
     private WebNode _web = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -54,7 +54,7 @@ public class BrowserApprovalTests
     }
 
     /// <summary>A person: a browser context and page with their own virtual authenticator.</summary>
-    private async Task<IPage> PersonAsync(bool userVerified = true)
+    private async Task<IPage> PersonAsync(bool userVerified = true, bool hasUserVerification = true)
     {
         var context = await _browser.NewContextAsync();
         _contexts.Add(context);
@@ -67,7 +67,7 @@ public class BrowserApprovalTests
             ["options"] = new Dictionary<string, object>
             {
                 ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true, ["isUserVerified"] = userVerified, ["automaticPresenceSimulation"] = true,
+                ["hasUserVerification"] = hasUserVerification, ["isUserVerified"] = userVerified, ["automaticPresenceSimulation"] = true,
             },
         });
         return page;
@@ -108,12 +108,38 @@ public class BrowserApprovalTests
         var token = await _web.InviteAsync("Uma", "uma@example.org", Role.Engineer);
         var page = await PersonAsync(userVerified: false);
         var message = await EnrolAsync(page, token);
-        Assert.That(message, Does.StartWith("Registration refused"));
+        // The page asks for user verification (required by default), so the browser itself refuses this authenticator.
+        Assert.That(message, Is.EqualTo("Registration refused: the passkey prompt was cancelled or timed out; nothing was sent"));
         var e = Assert.ThrowsAsync<MpcSigning.Hosting.ServiceRefusedException>(() => _web.Node.Host.Client.FindParticipantAsync("uma@example.org"));
         Assert.That(e!.Error.Code, Is.EqualTo("authn.unknownparticipant"));
     }
 
     [Test, Order(2)]
+    public async Task A_tampered_page_asking_no_user_verification_is_refused_by_the_node()
+    {
+        var token = await _web.InviteAsync("Vic", "vic@example.org", Role.Engineer);
+        var page = await PersonAsync(userVerified: false, hasUserVerification: false);
+        // A tampered client asks for no user verification: the authenticator answers with UV off, the node must refuse.
+        await page.GotoAsync($"{_web.Origin}/enrol/{token}");
+        var message = await page.EvaluateAsync<string>("""
+            async token => {
+              const b = s => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), c => c.charCodeAt(0));
+              const post = (url, body) => fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+              const start = await (await post("/enrol/" + token + "/options", {})).json();
+              const pk = start.options;
+              pk.challenge = b(pk.challenge); pk.user.id = b(pk.user.id); pk.excludeCredentials = [];
+              pk.authenticatorSelection.userVerification = "discouraged";
+              const cred = await navigator.credentials.create({ publicKey: pk });
+              const done = await (await post("/enrol/" + token + "/complete", { ceremonyId: start.ceremonyId, credential: cred.toJSON() })).json();
+              return "Registration refused: " + (done.error || "accepted: " + done.message);
+            }
+            """, token);
+        Assert.That(message, Does.StartWith("Registration refused: ").And.Contain("user verification").IgnoreCase);
+        var e = Assert.ThrowsAsync<MpcSigning.Hosting.ServiceRefusedException>(() => _web.Node.Host.Client.FindParticipantAsync("vic@example.org"));
+        Assert.That(e!.Error.Code, Is.EqualTo("authn.unknownparticipant"));
+    }
+
+    [Test, Order(3)]
     public async Task Three_people_enrol_from_invitations_approve_in_the_browser_and_the_bundle_verifies()
     {
         (string Name, string Email, Role Role)[] people =
