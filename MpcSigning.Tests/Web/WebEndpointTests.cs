@@ -127,6 +127,19 @@ public class WebEndpointTests
         Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    [Test, Order(99)]
+    public async Task Approval_of_an_expired_session_is_refused()
+    {
+        var (engineer, enrolled) = await EnrolAsync(await _web.InviteAsync("Lea", "lea@example.com", Role.Engineer), "lea@example.com");
+        Assert.That(enrolled.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var session = await NewSessionAsync();
+        _web.Node.Clock.Advance(_web.Node.Host.Config.Coordinator.SessionTtl + TimeSpan.FromMinutes(1));
+        var refused = await ApproveAsync(session, engineer);
+        Assert.That((await Read(refused))["error"]!.GetValue<string>(), Does.Contain("expired at"));
+        var status = await Read(await _http.GetAsync($"/sessions/{session}/status"));
+        Assert.That(status["closed"]!.GetValue<string>(), Does.Contain("expired before it had its quorum"));
+    }
+
     [Test, Order(100)] // last: the first signed session puts trust policy v1 in force, which gates enrolment
     public async Task Approvals_are_refused_with_a_message_for_each_reason()
     {
