@@ -17,10 +17,12 @@ public sealed partial class AuthNActor : ReceiveActor
 {
     /// <param name="ceremonies">Passkey registration (WebAuthn L3 7.1); null: one with the default attestation policy.</param>
     public AuthNActor(IParticipantRegistry registry, RelyingParty rp, TimeProvider clock,
-        PasskeyCeremonies? ceremonies = null)
+        PasskeyCeremonies? ceremonies = null,
+        Invitations.IInvitationStore? invitations = null)
     {
-        var passkeys = ceremonies ?? new PasskeyCeremonies(rp, AttestationPolicy.Default, clock);
-        ReceiveRegistration(registry, passkeys);
+        ceremonies ??= new PasskeyCeremonies(rp, AttestationPolicy.Default, clock);
+        ReceiveRegistration(registry, ceremonies);
+        ReceiveInvitations(registry, ceremonies, invitations, clock);
         Receive<VerifyApproval>(cmd =>
         {
             var session = Convert.ToHexStringLower(cmd.SessionId.Span);

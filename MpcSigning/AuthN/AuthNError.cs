@@ -108,4 +108,16 @@ public enum AuthNError
     AuthenticatorCounterExhausted = 64,
     /// <summary>Another process kept the authenticator's lock (held across read, increment and write) past the wait.</summary>
     AuthenticatorBusy = 65,
+
+    // --- Invitations ---
+    /// <summary>No invitation has this token (never issued, mistyped or forged).</summary>
+    InvitationUnknown = 70,
+    /// <summary>The invitation's time ran out; the operator must issue a new one.</summary>
+    InvitationExpired = 71,
+    /// <summary>The invitation was already used to enrol.</summary>
+    InvitationUsed = 72,
+    /// <summary>The registration completed does not belong to this invitation (other person or role).</summary>
+    InvitationMismatch = 73,
+    /// <summary>The lifetime asked for is outside 1 minute .. 30 days.</summary>
+    InvitationLifetimeInvalid = 74,
 }

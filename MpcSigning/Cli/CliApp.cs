@@ -68,6 +68,7 @@ public static class CliApp
         root.Subcommands.Add(AuthNCommands.Build(DataDir));
         root.Subcommands.Add(TLogCommands.Build(DataDir));
         root.Subcommands.Add(PolicyCommands.Build());
+        root.Subcommands.Add(InviteCommand.Build());
         root.Subcommands.Add(AttestCommands.Build(DataDir, ConfigFile));
         var parse = root.Parse(args);
         // The audit trail must not vanish silently: Serilog's file sink swallows an unwritable path, so refuse it here.

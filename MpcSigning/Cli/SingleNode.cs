@@ -31,6 +31,8 @@ internal static class SingleNode
                     $"{GrpcNodeAccess.CertVariable}={Path.Combine(dev, GrpcTls.ClientCertFile)} " +
                     $"{GrpcNodeAccess.KeyVariable}={Path.Combine(dev, GrpcTls.ClientKeyFile)}");
             ctx.Out.WriteLine($"node {config.NodeName} ({string.Join(", ", config.Roles)}) on {node.Data.Path} serving gRPC at {server.Url}");
+            if (server.WebUrl is { } web)
+                ctx.Out.WriteLine($"approval page at {web} (browsers use the relying party origin {node.RelyingParty.PrimaryOrigin})");
             ctx.Out.Flush();
             var why = await stop.Task;
             ctx.Out.WriteLine($"node {config.NodeName}: {why}, stopping");

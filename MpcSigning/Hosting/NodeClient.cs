@@ -30,6 +30,21 @@ public class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, 
             RequestId = NewId(), CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
         });
 
+    public virtual Task<InvitationCreated> CreateInvitationAsync(string name, string email, Role role, TimeSpan lifetime) =>
+        Call<InvitationCreated>(authN, new CreateInvitation
+        {
+            RequestId = NewId(), Name = name, Email = email, Role = role, LifetimeSeconds = (long)lifetime.TotalSeconds,
+        });
+
+    public virtual Task<InvitedRegistrationOptions> BeginInvitedRegistrationAsync(string token) =>
+        Call<InvitedRegistrationOptions>(authN, new BeginInvitedRegistration { RequestId = NewId(), Token = token });
+
+    public virtual Task<ParticipantEnrolled> CompleteInvitedRegistrationAsync(string token, byte[] ceremonyId, string attestationResponseJson) =>
+        Call<ParticipantEnrolled>(authN, new CompleteInvitedRegistration
+        {
+            RequestId = NewId(), Token = token, CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
+        });
+
     public virtual async Task<Participant> FindParticipantByCredentialIdAsync(byte[] credentialId) =>
         (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), CredentialId = ByteString.CopyFrom(credentialId) })).Participant;
 

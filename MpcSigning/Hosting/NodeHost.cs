@@ -134,6 +134,7 @@ public sealed class NodeHost : INodeAccess
             Origin = config.LogOrigin, KeyName = config.LogKeyName, BaseUrl = config.LogBaseUrl, Sealer = sealer,
         }, clock);
         var enrolled = stores.OpenRegistry(clock);
+        var invitations = stores.OpenInvitations();
         var policy = new PolicyStore(data.Path);
         var registry = new PolicyGatedRegistry(enrolled, policy);
         // Version 1 of the trust policy: the operator's bootstrap, made from the set-up at the first session.
@@ -165,7 +166,7 @@ public sealed class NodeHost : INodeAccess
                     })
                     .WithActors((system, actors) =>
                     {
-                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))), "authn");
+                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock), invitations)), "authn");
                         var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy,

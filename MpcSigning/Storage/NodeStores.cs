@@ -52,6 +52,9 @@ public sealed class NodeStores : IDisposable
     public IParticipantRegistry OpenRegistry(TimeProvider clock) =>
         _postgres is not null ? new PostgresParticipantRegistry(_postgres, clock) : new SqliteParticipantRegistry(Need(_sqlite), clock);
 
+    public AuthN.Invitations.IInvitationStore OpenInvitations() =>
+        _postgres is not null ? new AuthN.Invitations.PostgresInvitationStore(_postgres) : new AuthN.Invitations.SqliteInvitationStore(Need(_sqlite));
+
     public TransparencyLog OpenLog(TLogOptions options, TimeProvider clock) =>
         _postgres is not null ? PostgresTransparencyLog.Open(_data, _postgres, options, clock) : SqliteTransparencyLog.Open(_data, Need(_sqlite), options, clock);
 

@@ -122,6 +122,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var registry = enrolled is null ? null : new PolicyGatedRegistry(enrolled, policyStore!);
         // the CA and the coordinator read a cached copy that a PolicyFollower keeps current by message
         var policyView = new PolicyView();
+        var invitations = Has("authn") ? stores.OpenInvitations() : null;
         FileCertificateAuthority? ca = null;
         if (Has("ca"))
         {
@@ -162,7 +163,7 @@ public sealed class ClusterNode : IAsyncDisposable
                         proxies[PolicyService] = Proxy(system, PolicyService, "authn");
                         if (registry is not null)
                         {
-                            Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock))));
+                            Singleton(system, "authn", Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock), invitations)));
                             Singleton(system, PolicyService, Props.Create(() => new PolicyActor(policyStore!, enrolled!, config, attestation.Measurement, clock, null)), "authn");
                         }
                         if (ca is not null || Has("coordinator") || Has("signer"))

@@ -51,6 +51,12 @@ public sealed class GrpcNodeClient : NodeClient
             RequestId = NewId(), CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
         }, o), _timeout);
 
+    public override Task<InvitationCreated> CreateInvitationAsync(string name, string email, Role role, TimeSpan lifetime) =>
+        Call(o => _authn.CreateInvitationAsync(new CreateInvitation
+        {
+            RequestId = NewId(), Name = name, Email = email, Role = role, LifetimeSeconds = (long)lifetime.TotalSeconds,
+        }, o), _timeout);
+
     public override async Task<Participant> FindParticipantByCredentialIdAsync(byte[] credentialId) =>
         (await Call(o => _authn.FindParticipantAsync(new FindParticipant { RequestId = NewId(), CredentialId = ByteString.CopyFrom(credentialId) }, o),
             _timeout)).Participant;

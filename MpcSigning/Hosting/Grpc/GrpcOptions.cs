@@ -32,6 +32,9 @@ public sealed record GrpcOptions(IPAddress Address, int Port, string? CertFile, 
     public int MaxSendBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>True when all three TLS files are unset (development creates them).</summary>
+    /// <summary>The approval web page's endpoint on the same host (null: none).</summary>
+    public Web.WebOptions? Web { get; init; }
+
     public bool NeedsDevelopmentFiles => CertFile is null && KeyFile is null && ClientCaFile is null;
 
     public static GrpcOptions Load(NodeConfig config, Func<string, string?> env)
@@ -48,6 +51,7 @@ public sealed record GrpcOptions(IPAddress Address, int Port, string? CertFile, 
         {
             MaxMessageBytes = Int(env, c, "MPCSIGN_GRPC_MAX_MESSAGE_BYTES", "Grpc:MaxMessageBytes", 64 * 1024, 1024, 16 * 1024 * 1024),
             MaxStreamsPerConnection = Int(env, c, "MPCSIGN_GRPC_MAX_STREAMS", "Grpc:MaxStreamsPerConnection", 32, 1, 1000),
+            Web = MpcSigning.Web.WebOptions.Load(config, env),
         };
         if (!options.NeedsDevelopmentFiles && (cert is null || key is null || ca is null))
             throw new ConfigException($"{CertVariable}/{KeyVariable}/{ClientCaVariable}",

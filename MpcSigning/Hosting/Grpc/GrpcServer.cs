@@ -30,8 +30,9 @@ public sealed class GrpcServer : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly IDisposable? _provider;
 
-    private GrpcServer(WebApplication app, X509Certificate2 certificate, IDisposable? provider, string url, string? devFolder)
+    private GrpcServer(WebApplication app, X509Certificate2 certificate, IDisposable? provider, string url, string? devFolder, string? webUrl = null)
     {
+        WebUrl = webUrl;
         _app = app;
         _certificate = certificate;
         _provider = provider;
@@ -41,6 +42,9 @@ public sealed class GrpcServer : IAsyncDisposable
 
     /// <summary>https://HOST:PORT the node listens on (the port actually bound).</summary>
     public string Url { get; }
+
+    /// <summary>https://HOST:PORT of the approval web page (null when Web:Listen is not set).</summary>
+    public string? WebUrl { get; }
 
     /// <summary>Where the development CA and certificates are (null when configured).</summary>
     public string? DevelopmentFolder { get; }
@@ -81,6 +85,7 @@ public sealed class GrpcServer : IAsyncDisposable
         var clientCa = GrpcTls.LoadCa(caPath, GrpcOptions.ClientCaVariable);
         var spki = GrpcTls.SpkiSha256(certificate);
 
+        ListenOptions? webListen = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(Log.Logger);
@@ -122,6 +127,20 @@ public sealed class GrpcServer : IAsyncDisposable
                 });
             });
         });
+        if (options.Web is { } web)
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(web.Address, web.Port, listen =>
+            {
+                // The approval page: a browser has no client certificate, so this endpoint asks for none; it serves only
+                // the web routes (Web/WebEndpoints), never gRPC.
+                webListen = listen;
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    https.ClientCertificateMode = ClientCertificateMode.NoCertificate;
+                });
+            }));
         builder.Services.AddRouting();
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(evidence(spki));
@@ -144,6 +163,7 @@ public sealed class GrpcServer : IAsyncDisposable
         app.MapGrpcService<TLogService>();
         app.MapGrpcService<AttestationService>();
         app.MapGrpcService<HealthServiceImpl>();
+        if (options.Web is not null) MpcSigning.Web.WebEndpoints.Map(app, node, () => webListen!.IPEndPoint!.Port);
         try
         {
             await app.StartAsync();
@@ -161,8 +181,15 @@ public sealed class GrpcServer : IAsyncDisposable
         var port = new Uri(bound).Port;
         var host = options.Address.Equals(IPAddress.Any) || options.Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
             : options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
-        return new GrpcServer(app, certificate, owned, $"https://{host}:{port}", devFolder);
+        var webUrl = webListen is null ? null : $"https://{Host(options.Web!.Address)}:{webListen.IPEndPoint!.Port}";
+        return new GrpcServer(app, certificate, owned, $"https://{host}:{port}", devFolder, webUrl);
     }
+
+    private static string Host(IPAddress a) =>
+        a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
+        : a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString();
+
+
 
     public async ValueTask DisposeAsync()
     {

@@ -110,6 +110,15 @@ public sealed class AuthNService(NodeHost node) : Proto.AuthN.AuthN.AuthNBase
         return node.Client.CompleteRegistrationAsync(request.CeremonyId.ToByteArray(), request.AttestationResponseJson).Within(context);
     }
 
+    public override Task<InvitationCreated> CreateInvitation(CreateInvitation request, ServerCallContext context)
+    {
+        Fields.Text(request.Email, "email");
+        Fields.Text(request.Name, "name", 200);
+        if (request.LifetimeSeconds < 0)
+            throw new RequestFieldException("lifetime_seconds", "is negative; give 0 for the default (24 hours) or 60 .. 2592000");
+        return node.Client.CreateInvitationAsync(request.Name, request.Email, request.Role, TimeSpan.FromSeconds(request.LifetimeSeconds)).Within(context);
+    }
+
     public override async Task<ParticipantFound> FindParticipant(FindParticipant request, ServerCallContext context)
     {
         if (request.Email.Length == 0 && request.CredentialId.Length is > 0 and <= 1023)
