@@ -93,6 +93,22 @@ public class WebEndpointTests
     }
 
     [Test]
+    public async Task Session_page_shows_artifact_requester_and_the_sessions_rule_as_text()
+    {
+        var digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var created = await _web.Node.Host.Client.RequestSigningAsync(digest, "app-<b>1</b>.tar.gz", "ci {{digest}} \u202Eevil");
+        var session = Convert.ToHexStringLower(created.SessionId.Span);
+        var html = await (await _http.GetAsync($"/sessions/{session}")).Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("app-&lt;b&gt;1&lt;/b&gt;.tar.gz").And.Not.Contain("<b>1</b>"));
+        // the requester's own "{{digest}}" stays text; the bidi override is shown as an escape, not applied
+        var text = WebUtility.HtmlDecode(html);
+        Assert.That(text, Does.Contain("ci {{digest}} \\u{202E}evil"));
+        Assert.That(text, Does.Not.Contain("\u202E"));
+        Assert.That(html, Does.Contain(Convert.ToHexStringLower(digest)));
+        Assert.That(html, Does.Match(@"\d engineer\(s\) and \d steward\(s\), distinct people"));
+    }
+
+    [Test]
     public async Task Forged_invitation_is_refused_on_the_page()
     {
         var page = await _http.GetAsync("/enrol/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");

@@ -286,6 +286,9 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             LogIndex = _state.LogIndex,
             BundleJson = _state.BundleJson,
             Challenge = _state.Challenge,
+            ArtifactName = _state.ArtifactName,
+            Requester = _state.Requester,
+            Policy = _state.Policy?.Clone(),
         };
         if (_state.Failure is not null) status.Failure = _state.Failure;
         status.Approvers.AddRange(_state.Approvals.Select(a =>

@@ -20,7 +20,7 @@ namespace MpcSigning.Web;
 /// HTML with one script and one style sheet from this assembly, a strict CSP, and POSTs accepted only from the page's
 /// own origin. Every refusal is a JSON <c>{"error": "..."}</c> the page shows as it is.
 /// </summary>
-public static class WebEndpoints
+public static partial class WebEndpoints
 {
     private const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -111,7 +111,10 @@ public static class WebEndpoints
                 return Page("session.html", "Signing session " + id, new()
                 {
                     ["session"] = Convert.ToHexStringLower(sid), ["digest"] = Convert.ToHexStringLower(s.ArtifactDigest.Span),
-                    ["policy"] = $"{node.Config.Coordinator.Policy.RequiredEngineers} engineer(s) and {node.Config.Coordinator.Policy.RequiredStewards} steward(s)",
+                    ["artifact"] = Text.Printable(s.ArtifactName), ["requester"] = s.Requester.Length == 0 ? "(not given)" : Text.Printable(s.Requester),
+                    ["policy"] = s.Policy is { } rule
+                        ? $"{rule.RequiredEngineers} engineer(s) and {rule.RequiredStewards} steward(s), distinct people"
+                        : $"{node.Config.Coordinator.Policy.RequiredEngineers} engineer(s) and {node.Config.Coordinator.Policy.RequiredStewards} steward(s)",
                 });
             }
             catch (ServiceRefusedException e)
@@ -265,10 +268,18 @@ public static class WebEndpoints
 
     private static IResult Page(string template, string title, Dictionary<string, string> values)
     {
-        var html = Assets.Text(template).Replace("{{title}}", HtmlEncoder.Default.Encode(title));
-        foreach (var (k, v) in values) html = html.Replace("{{" + k + "}}", HtmlEncoder.Default.Encode(v));
+        // One pass over the template: a value (a requester's free text, say) that itself reads "{{digest}}" stays text.
+        var html = Placeholder().Replace(Assets.Text(template), m =>
+        {
+            var key = m.Groups[1].Value;
+            return key == "title" ? HtmlEncoder.Default.Encode(title)
+                : values.TryGetValue(key, out var v) ? HtmlEncoder.Default.Encode(v) : m.Value;
+        });
         return Results.Content(html, "text/html; charset=utf-8");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{([a-z]+)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static IResult Refused(string title, string message)
     {
