@@ -5,6 +5,8 @@ using MpcSigning.AuthN.Software;
 using MpcSigning.AuthN.WebAuthn;
 using MpcSigning.Proto.AuthN;
 using MpcSigning.Proto.Coordinator;
+using MpcSigning.Hosting;
+using MpcSigning.Policy;
 using MpcSigning.Tests.Support;
 
 namespace MpcSigning.Tests.Web;
@@ -187,12 +189,44 @@ public class WebEndpointTests
         var late = await Read(await ApproveAsync(session, engineer2));
         Assert.That(late["error"]!.GetValue<string>(), Does.Contain("already signed"));
 
-        // Trust policy v1 is now in force: an invited enrolment the policy does not name is refused, and the
-        // invitation stays unused (the policy change through the stewards is the way in).
+        // Trust policy v1 is now in force: an invited enrolment the policy does not name becomes a proposed v2 (the
+        // invitation is spent on it), which takes effect once v1's stewards approve it on the session page.
         var token = await _web.InviteAsync("Kim", "kim@example.com", Role.Steward);
-        var (_, gated) = await EnrolAsync(token, "kim@example.com");
-        Assert.That((await Read(gated))["error"]!.GetValue<string>(), Does.Contain("trust policy v1 is in force"));
-        Assert.That((await _http.GetAsync($"/enrol/{token}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var (kim, proposed) = await EnrolAsync(token, "kim@example.com");
+        Assert.That(proposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await proposed.Content.ReadAsStringAsync());
+        var answer = await Read(proposed);
+        Assert.That(answer["message"]!.GetValue<string>(), Does.Contain("Trust policy v1 is in force").And.Contain("proposed as v2"));
+        var change = answer["session"]!.GetValue<string>();
+        Assert.That(await (await _http.GetAsync($"/enrol/{token}")).Content.ReadAsStringAsync(), Does.Contain("already used"));
+        Assert.That(() => _web.Node.Host.Client.FindParticipantAsync("kim@example.com"), Throws.InstanceOf<ServiceRefusedException>(), "not in before the stewards approve");
+        Assert.That((await Read(await ApproveAsync(change, kim)))["error"]!.GetValue<string>(), Does.Contain("not enrolled"));
+
+        Assert.That((await ApproveAsync(change, engineer)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await ApproveAsync(change, steward)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await ApproveAsync(change, steward2)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // the node records v2 on its own (no 'policy apply': the running node holds the data directory)
+        Participant? enrolled = null;
+        for (var i = 0; i < 300 && enrolled is null; i++)
+        {
+            try
+            {
+                enrolled = await _web.Node.Host.Client.FindParticipantAsync("kim@example.com");
+            }
+            catch (ServiceRefusedException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.That(enrolled, Is.Not.Null, "v2 was not applied after its stewards approved");
+        Assert.That(_web.Node.Host.Policy.Current()!.Version, Is.EqualTo(2));
+        Assert.That(enrolled!.Role, Is.EqualTo(Role.Steward));
+        Assert.That(enrolled.CredentialPublicKeyCose.IsEmpty, Is.False, "the registration's COSE key is kept, not rebuilt from the policy's SPKI");
+        Assert.That(PolicyProposals.Pending(_web.Node.Host.Data), Is.Empty);
+
+        // Kim now approves like anyone the policy names
+        var next = await NewSessionAsync();
+        var byKim = await ApproveAsync(next, kim);
+        Assert.That(byKim.StatusCode, Is.EqualTo(HttpStatusCode.OK), await byKim.Content.ReadAsStringAsync());
     }
 
     [Test]

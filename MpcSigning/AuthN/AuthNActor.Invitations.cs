@@ -82,6 +82,21 @@ public sealed partial class AuthNActor
                 return;
             }
             var result = registry.Enroll(p);
+            if (result.Code == AuthNError.PolicyChangeNeeded)
+            {
+                // Verified, but only the policy's stewards can let this person in: the invitation is spent on the
+                // proposal (so it cannot propose twice), and the caller proposes the enrolment as the next policy version.
+                if (!invitations!.TryConsume(invitation.TokenSha256.ToByteArray(), clock.GetUtcNow().ToUnixTimeMilliseconds()))
+                {
+                    Refuse(cmd.RequestId, AuthNError.InvitationUsed, "this invitation was used at the same time by another registration; ask for a new one",
+                        invitation.Email, null, sender);
+                    return;
+                }
+                sender.Tell(new InvitedEnrolmentNeedsPolicyChange { RequestId = cmd.RequestId, Participant = p });
+                Audit.Record("authn", invitation.Email, nameof(CompleteInvitedRegistration), null,
+                    $"registered as {RoleNames.ToName(invitation.Role)} by invitation; enrolment needs a trust policy change", LinkAttestation.Of(sender));
+                return;
+            }
             if (!result.Ok)
             {
                 Refuse(cmd.RequestId, result.Code, result.Message, invitation.Email, null, sender);

@@ -120,4 +120,7 @@ public enum AuthNError
     InvitationMismatch = 73,
     /// <summary>The lifetime asked for is outside 1 minute .. 30 days.</summary>
     InvitationLifetimeInvalid = 74,
+    /// <summary>A signed trust policy is in force and does not name this participant: enrolling them is a policy change
+    /// the policy's stewards approve.</summary>
+    PolicyChangeNeeded = 75,
 }

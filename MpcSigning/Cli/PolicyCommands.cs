@@ -21,8 +21,6 @@ namespace MpcSigning.Cli;
 /// </summary>
 internal static class PolicyCommands
 {
-    private const string ProposalFolder = "policy-proposals";
-
     public static Command Build()
     {
         var root = new Command("policy", "The trust policy verifiers pin: show it, make version 1, propose and apply changes");
@@ -115,10 +113,7 @@ internal static class PolicyCommands
             else if (p.GetValue(revoke) is { } gone) next = PolicyChanges.Revoke(current, gone, now);
             else next = PolicyChanges.ChangeRule(current, p.GetValue(engineers) ?? current.RequiredEngineers, p.GetValue(stewards) ?? current.RequiredStewards, now);
             var digest = PolicyDigest.Of(next);
-            var created = await node.Client.RequestSigningAsync(digest, $"trust-policy-v{next.Version}", Environment.UserName);
-            var session = Convert.ToHexStringLower(created.SessionId.Span);
-            Directory.CreateDirectory(node.Data.File(ProposalFolder));
-            await File.WriteAllBytesAsync(Path.Combine(node.Data.File(ProposalFolder), session + ".json"), PolicyJson.WritePolicy(next));
+            var session = Convert.ToHexStringLower(await PolicyProposals.ProposeAsync(node.Client, node.Data, next, Environment.UserName));
             ctx.Out.WriteLine(session);
             ctx.Error.WriteLine($"Proposed trust policy v{next.Version} (digest {Convert.ToHexStringLower(digest)}); the stewards of v{current.Version} approve it with " +
                 $"'mpcsign join --session {session} ...' ({Math.Max(1, current.RequiredStewards)} needed; the session's own rule applies too), then 'mpcsign policy apply --session {session}'");
@@ -135,28 +130,15 @@ internal static class PolicyCommands
         {
             var id = Inputs.SessionId(p.GetValue(session)!);
             await using var node = await PolicyAccess.OpenAsync(ctx);
-            var path = Path.Combine(node.Data.File(ProposalFolder), Convert.ToHexStringLower(id) + ".json");
-            if (!File.Exists(path)) throw new CliException($"session {Convert.ToHexStringLower(id)} is not a policy proposal of this node (no {path})");
-            var next = PolicyJson.ReadPolicy(await File.ReadAllBytesAsync(path), path);
+            var next = PolicyProposals.Load(node.Data, id)
+                ?? throw new CliException($"session {Convert.ToHexStringLower(id)} is not a policy proposal of this node (no {PolicyProposals.PathOf(node.Data, id)})");
             var status = await node.Client.StatusAsync(id);
             if (status.Phase != SessionPhase.Completed)
                 throw new CliException($"the proposal's session is not complete ({FlowCommands.Needed(status)}); the stewards approve it with 'mpcsign join' first");
-            if (!status.ArtifactDigest.Span.SequenceEqual(PolicyDigest.Of(next)))
-                throw new CliException("the session approved another digest than the proposal's");
-            if (!SigstoreBundleJson.TryRead(status.BundleJson.ToByteArray(), out var bundle, out var error) || bundle!.Mpcsign is not { } raw)
-                throw new CliException("the proposal's session has no readable bundle: " + error.Message);
             var current = await node.CurrentAsync();
-            var signed = new SignedTrustPolicy { Policy = next, ChangeSessionId = ByteString.CopyFrom(id) };
-            // The change is approved by the current version's stewards; the session's other approvals are not part of it.
-            signed.Approvals.AddRange(MpcsignSection.Read(raw).Approvals.Where(a => a.Role == Role.Steward &&
-                current.Participants.Any(x => x.Email == a.ParticipantEmail && x.Role == Role.Steward)));
-            var chain = await node.AppendAsync(signed);
+            var chain = await node.AppendAsync(PolicyProposals.Approved(current, next, id, status));
             // A participant the new version enrols gets their credential registered, now that the policy names it.
-            foreach (var x in next.Participants.Where(x => current.Participants.All(c => c.Email != x.Email)))
-                await node.Client.EnrollAsync(new Participant
-                {
-                    Email = x.Email, Name = x.Name, Role = x.Role, PublicKeySpki = x.PublicKeySpki, CredentialId = x.CredentialId,
-                });
+            await PolicyProposals.EnrolNewcomersAsync(node.Client, node.Data, current, next, id);
             ctx.Out.WriteLine(Describe(chain));
             return 0;
         }));

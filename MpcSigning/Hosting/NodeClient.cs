@@ -39,11 +39,21 @@ public class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, 
     public virtual Task<InvitedRegistrationOptions> BeginInvitedRegistrationAsync(string token) =>
         Call<InvitedRegistrationOptions>(authN, new BeginInvitedRegistration { RequestId = NewId(), Token = token });
 
-    public virtual Task<ParticipantEnrolled> CompleteInvitedRegistrationAsync(string token, byte[] ceremonyId, string attestationResponseJson) =>
-        Call<ParticipantEnrolled>(authN, new CompleteInvitedRegistration
+    /// <summary>ParticipantEnrolled, or InvitedEnrolmentNeedsPolicyChange when a trust policy is in force; throws when refused.</summary>
+    public virtual async Task<Google.Protobuf.IMessage> CompleteInvitedRegistrationAsync(string token, byte[] ceremonyId, string attestationResponseJson)
+    {
+        var message = new CompleteInvitedRegistration
         {
             RequestId = NewId(), Token = token, CeremonyId = ByteString.CopyFrom(ceremonyId), AttestationResponseJson = attestationResponseJson,
-        });
+        };
+        var reply = await authN.Ask<object>(message, timeout);
+        return reply switch
+        {
+            ParticipantEnrolled or InvitedEnrolmentNeedsPolicyChange => (Google.Protobuf.IMessage)reply,
+            Rejected r => throw new ServiceRefusedException(r.Error),
+            _ => throw new InvalidOperationException($"{authN.Path} replied {reply.GetType().Name} to {message.GetType().Name}"),
+        };
+    }
 
     public virtual async Task<Participant> FindParticipantByCredentialIdAsync(byte[] credentialId) =>
         (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), CredentialId = ByteString.CopyFrom(credentialId) })).Participant;

@@ -20,7 +20,7 @@ public sealed class PolicyGatedRegistry(IParticipantRegistry inner, PolicyStore 
         var named = policy.Participants.FirstOrDefault(x => x.Email == normalized.Email);
         if (named is null || !named.PublicKeySpki.Equals(normalized.PublicKeySpki) || !named.CredentialId.Equals(normalized.CredentialId) ||
             named.Role != normalized.Role)
-            return EnrollResult.Refuse(AuthNError.WrongRole,
+            return EnrollResult.Refuse(AuthNError.PolicyChangeNeeded,
                 $"trust policy v{policy.Version} is in force and does not name {normalized.Email} as {RoleNames.ToName(normalized.Role)} with this credential; " +
                 "enrolment is now a policy change the stewards approve: 'mpcsign policy propose --enroll ...'");
         return inner.Enroll(normalized);

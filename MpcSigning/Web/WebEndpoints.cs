@@ -92,8 +92,20 @@ public static partial class WebEndpoints
                 return Fail(StatusCodes.Status400BadRequest, "the registration answer must carry ceremonyId and credential; reload the page and try again");
             try
             {
-                var enrolled = await node.Client.CompleteInvitedRegistrationAsync(token, Base64Url.DecodeFromChars(ceremony), credential.ToJsonString());
-                var p = enrolled.Participant;
+                var reply = await node.Client.CompleteInvitedRegistrationAsync(token, Base64Url.DecodeFromChars(ceremony), credential.ToJsonString());
+                if (reply is InvitedEnrolmentNeedsPolicyChange pending)
+                {
+                    try
+                    {
+                        return Json(await ProposeEnrolmentAsync(node, pending.Participant));
+                    }
+                    catch (Policy.PolicyException e)
+                    {
+                        // the invitation is spent; nothing else changed
+                        return Fail(StatusCodes.Status409Conflict, $"your passkey is registered but its enrolment cannot be proposed: {e.Message}; ask the operator for a new invitation");
+                    }
+                }
+                var p = ((ParticipantEnrolled)reply).Participant;
                 return Json(new JsonObject { ["message"] = $"{p.Name} <{p.Email}> is enrolled as {RoleNames.ToName(p.Role)}. You can now approve sessions with this passkey." });
             }
             catch (ServiceRefusedException e)
@@ -218,6 +230,25 @@ public static partial class WebEndpoints
         SessionPhase.Failed => "this session failed: " + (s.Failure?.Message ?? "see the node's log"),
         _ => null,
     };
+
+    /// <summary>
+    /// A signed trust policy is in force: the registered passkey becomes the next policy version, proposed as a session
+    /// the current stewards approve (on this page); the node records it once they have (<see cref="Policy.ProposalApplier"/>).
+    /// </summary>
+    private static async Task<JsonObject> ProposeEnrolmentAsync(NodeHost node, Participant p)
+    {
+        var current = node.CurrentPolicy();
+        var next = Policy.PolicyChanges.Enrol(current, p, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var session = Convert.ToHexStringLower(await Policy.PolicyProposals.ProposeAsync(node.Client, node.Data, next, "invitation of " + p.Email, [p]));
+        Audit.Record("web", p.Email, "enrol", session, $"proposed as trust policy v{next.Version}");
+        return new JsonObject
+        {
+            ["message"] = $"{p.Name} <{p.Email}>'s passkey is registered. Trust policy v{current.Version} is in force, so enrolling you as " +
+                          $"{RoleNames.ToName(p.Role)} is proposed as v{next.Version}: it takes effect once {Math.Max(1, current.RequiredStewards)} of its " +
+                          "stewards approve it on the session page.",
+            ["session"] = session,
+        };
+    }
 
     private static JsonObject StatusJson(SessionStatus s)
     {

@@ -30,6 +30,9 @@ public sealed class GrpcServer : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly IDisposable? _provider;
 
+    /// <summary>Records the trust policy changes proposed from the page once their stewards approve (web only).</summary>
+    private Policy.ProposalApplier? _proposals;
+
     private GrpcServer(WebApplication app, X509Certificate2 certificate, IDisposable? provider, string url, string? devFolder, string? webUrl = null)
     {
         WebUrl = webUrl;
@@ -182,7 +185,10 @@ public sealed class GrpcServer : IAsyncDisposable
         var host = options.Address.Equals(IPAddress.Any) || options.Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
             : options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
         var webUrl = webListen is null ? null : $"https://{Host(options.Web!.Address)}:{webListen.IPEndPoint!.Port}";
-        return new GrpcServer(app, certificate, owned, $"https://{host}:{port}", devFolder, webUrl);
+        return new GrpcServer(app, certificate, owned, $"https://{host}:{port}", devFolder, webUrl)
+        {
+            _proposals = options.Web is not null ? new Policy.ProposalApplier(node) : null,
+        };
     }
 
     private static string Host(IPAddress a) =>
@@ -193,6 +199,7 @@ public sealed class GrpcServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_proposals is not null) await _proposals.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _certificate.Dispose();

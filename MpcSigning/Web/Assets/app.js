@@ -54,6 +54,15 @@ async function enrol(main) {
     const cred = await navigator.credentials.create({ publicKey: pk });
     const done = await post("/enrol/" + encodeURIComponent(token) + "/complete", { ceremonyId: start.ceremonyId, credential: credentialJson(cred) });
     say(done.message, true);
+    if (done.session && /^[0-9a-f]{32}$/.test(done.session)) {
+      // enrolment proposed as a trust policy change: link to the session its stewards approve
+      const p = document.createElement("p"), a = document.createElement("a");
+      a.href = "/sessions/" + done.session;
+      a.id = "proposal";
+      a.textContent = "The stewards approve it here: session " + done.session;
+      p.appendChild(a);
+      document.getElementById("message").after(p);
+    }
   } catch (e) {
     say("Registration refused: " + ceremonyError(e), false);
     button.disabled = false;
