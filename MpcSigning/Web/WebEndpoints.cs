@@ -54,6 +54,7 @@ public static class WebEndpoints
         });
 
         app.MapGet("/static/{file}", (string file) => Assets.Serve(file));
+        SignInEndpoints.Map(app, node, passkeys);
 
         app.MapGet("/enrol/{token}", async (string token) =>
         {
@@ -192,7 +193,8 @@ public static class WebEndpoints
     }
 
     private static bool IsWebPath(PathString path) =>
-        path.StartsWithSegments("/enrol") || path.StartsWithSegments("/sessions") || path.StartsWithSegments("/static");
+        path.StartsWithSegments("/enrol") || path.StartsWithSegments("/sessions") || path.StartsWithSegments("/static") ||
+        path.StartsWithSegments("/signin") || path.StartsWithSegments("/signout");
 
     /// <summary>CSRF: a POST must come from the page's own origin (the Origin header, which browsers always send on POST).</summary>
     private static string? CrossOrigin(HttpContext ctx, RelyingParty rp)
@@ -235,7 +237,7 @@ public static class WebEndpoints
     private static byte[]? SessionId(string id) =>
         id.Length == 32 && id.All(char.IsAsciiHexDigit) ? Convert.FromHexString(id) : null;
 
-    private static async Task<JsonObject?> Body(HttpRequest request)
+    internal static async Task<JsonObject?> Body(HttpRequest request)
     {
         if (request.ContentLength is > MaxBodyBytes) return null;
         try
@@ -251,9 +253,9 @@ public static class WebEndpoints
         }
     }
 
-    private static IResult Json(JsonObject o) => Results.Text(o.ToJsonString(), "application/json; charset=utf-8");
+    internal static IResult Json(JsonObject o) => Results.Text(o.ToJsonString(), "application/json; charset=utf-8");
 
-    private static IResult Fail(int status, string message) =>
+    internal static IResult Fail(int status, string message) =>
         Results.Text(new JsonObject { ["error"] = message }.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
 
     private static Task Error(HttpContext ctx, int status, string message)
@@ -263,14 +265,14 @@ public static class WebEndpoints
         return ctx.Response.WriteAsync(new JsonObject { ["error"] = message }.ToJsonString());
     }
 
-    private static IResult Page(string template, string title, Dictionary<string, string> values)
+    internal static IResult Page(string template, string title, Dictionary<string, string> values)
     {
         var html = Assets.Text(template).Replace("{{title}}", HtmlEncoder.Default.Encode(title));
         foreach (var (k, v) in values) html = html.Replace("{{" + k + "}}", HtmlEncoder.Default.Encode(v));
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static IResult Refused(string title, string message)
+    internal static IResult Refused(string title, string message)
     {
         var html = Assets.Text("refused.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title))
             .Replace("{{message}}", HtmlEncoder.Default.Encode(message));
