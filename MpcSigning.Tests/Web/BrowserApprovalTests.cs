@@ -8,7 +8,8 @@ namespace MpcSigning.Tests.Web;
 /// <summary>
 /// The approval page in a real browser: Debian's chromium driven by Playwright, each person with their own Chrome
 /// DevTools WebAuthn virtual authenticator (CTAP2, internal, resident keys, user verification). People enrol from
-/// invitations, open the session page and approve with their passkey; the session signs and its bundle verifies with
+/// invitations, open the session page (one of them signs in and finds it on his sessions list) and approve with their
+/// passkey; the session signs and its bundle verifies with
 /// <c>mpcsign verify</c>. Refusals show on the page: user verification off, a reused invitation, a wrong role. One
 /// browser process for the fixture. Without chromium the fixture fails, unless MPCSIGN_SKIP_BROWSER=1.
 /// </summary>
@@ -172,6 +173,18 @@ public class BrowserApprovalTests
 
         Assert.That(await ApproveAsync(ann), Does.Contain("Approved by Ann <ann@example.org> as engineer"));
         Assert.That(await ApproveAsync(pages["Dan"]), Does.Contain("is engineer, a role this session no longer needs"));
+
+        // Ben signs in with his passkey, finds the session on his list (Ann's approval shown, his own not yet), opens it.
+        var ben = pages["Ben"];
+        await ben.GotoAsync($"{_web.Origin}/signin");
+        await ben.GetByRole(AriaRole.Button, new() { Name = "Sign in with passkey" }).ClickAsync();
+        await ben.WaitForURLAsync($"{_web.Origin}/sessions", new() { Timeout = Wait });
+        var listed = ben.Locator($"li[data-session='{session}']");
+        await Assertions.Expect(listed).ToContainTextAsync("you have not approved this session");
+        await Assertions.Expect(listed).ToContainTextAsync("Ann <ann@example.org> as engineer");
+        await Screenshot(ben, "sessions-list", "the signed-in steward's list of sessions awaiting approval");
+        await ben.GetByRole(AriaRole.Link, new() { Name = $"Session {session}" }).ClickAsync();
+        await Assertions.Expect(ben.Locator("#phase")).ToHaveTextAsync("waiting for approvals", new() { Timeout = Wait });
         Assert.That(await ApproveAsync(pages["Ben"]), Does.Contain("Approved by Ben"));
         Assert.That(await ApproveAsync(pages["Cat"]), Does.Contain("Approved by Cat"));
 

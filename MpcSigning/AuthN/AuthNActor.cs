@@ -23,6 +23,7 @@ public sealed partial class AuthNActor : ReceiveActor
         ceremonies ??= new PasskeyCeremonies(rp, AttestationPolicy.Default, clock);
         ReceiveRegistration(registry, ceremonies);
         ReceiveInvitations(registry, ceremonies, invitations, clock);
+        ReceiveSignIn(registry, rp, clock);
         Receive<VerifyApproval>(cmd =>
         {
             var session = Convert.ToHexStringLower(cmd.SessionId.Span);

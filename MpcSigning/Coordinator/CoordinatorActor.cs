@@ -25,6 +25,14 @@ public sealed class CoordinatorActor : ReceiveActor
         Receive<SubmitApproval>(a => Route(a.SessionId, a, a.RequestId));
         Receive<GetSessionStatus>(g => Route(g.SessionId, g, g.RequestId));
         Receive<ResumeSigning>(r => Route(r.SessionId, r, r.RequestId));
+        // Answered by a short-lived child that asks each live session, so a slow session never blocks this actor.
+        Receive<ListSessions>(l =>
+        {
+            var live = Context.GetChildren()
+                .Where(c => c.Path.Name.StartsWith(SessionActor.PersistencePrefix, StringComparison.Ordinal) && !_stopping.ContainsKey(c.Path.Name)).ToList();
+            var replyTo = Sender;
+            Context.ActorOf(Props.Create(() => new SessionLister(live, replyTo, l.RequestId)));
+        });
         Receive<SessionActor.Passivate>(OnPassivate);
         Receive<Terminated>(OnTerminated);
     }

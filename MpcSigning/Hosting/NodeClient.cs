@@ -61,6 +61,14 @@ public class NodeClient(IActorRef coordinator, IActorRef authN, IActorRef tlog, 
     public virtual async Task<Participant> FindParticipantAsync(string email) =>
         (await Call<ParticipantFound>(authN, new FindParticipant { RequestId = NewId(), Email = email })).Participant;
 
+    /// <summary>Verifies a web sign-in assertion over <paramref name="challenge"/>; the participant it belongs to.</summary>
+    public virtual async Task<Participant> VerifySignInAsync(byte[] challenge, Assertion assertion) =>
+        (await Call<ParticipantFound>(authN, new VerifySignIn { RequestId = NewId(), Challenge = ByteString.CopyFrom(challenge), Assertion = assertion })).Participant;
+
+    /// <summary>The sessions the node has running (final ones may be missing).</summary>
+    public virtual async Task<IReadOnlyList<SessionStatus>> ListSessionsAsync() =>
+        (await Call<SessionList>(coordinator, new ListSessions { RequestId = NewId() })).Sessions;
+
     public virtual Task<SigningRequested> RequestSigningAsync(byte[] artifactDigest, string artifactName, string requester) =>
         Call<SigningRequested>(coordinator, new RequestSigning
         {

@@ -73,6 +73,9 @@ public sealed class NodeHost : INodeAccess
 
     public RelyingParty RelyingParty { get; }
 
+    /// <summary>The node's clock (the web sign-in's challenge and cookie lifetimes).</summary>
+    public TimeProvider Clock { get; private set; } = TimeProvider.System;
+
     public byte[] EnclaveMeasurement { get; }
 
     public ICertificateAuthority CertificateAuthority => _ca;
@@ -193,6 +196,7 @@ public sealed class NodeHost : INodeAccess
             var node = new NodeHost(host, config, data, system, ca, log, new NodeClient(coordinator, authn, tlog, timeout), rp, measurement,
                 coordinator, authn);
             node._stores = stores;
+            node.Clock = clock;
             node._currentPolicy = CurrentPolicy;
             node.Policy = policy;
             node.SignerIdentities = identities;

@@ -54,6 +54,7 @@ public static partial class WebEndpoints
         });
 
         app.MapGet("/static/{file}", (string file) => Assets.Serve(file));
+        SignInEndpoints.Map(app, node, passkeys);
 
         app.MapGet("/enrol/{token}", async (string token) =>
         {
@@ -207,7 +208,8 @@ public static partial class WebEndpoints
     }
 
     private static bool IsWebPath(PathString path) =>
-        path.StartsWithSegments("/enrol") || path.StartsWithSegments("/sessions") || path.StartsWithSegments("/static");
+        path.StartsWithSegments("/enrol") || path.StartsWithSegments("/sessions") || path.StartsWithSegments("/static") ||
+        path.StartsWithSegments("/signin") || path.StartsWithSegments("/signout");
 
     /// <summary>CSRF: a POST must come from the page's own origin (the Origin header, which browsers always send on POST).</summary>
     private static string? CrossOrigin(HttpContext ctx, RelyingParty rp)
@@ -269,7 +271,7 @@ public static partial class WebEndpoints
     private static byte[]? SessionId(string id) =>
         id.Length == 32 && id.All(char.IsAsciiHexDigit) ? Convert.FromHexString(id) : null;
 
-    private static async Task<JsonObject?> Body(HttpRequest request)
+    internal static async Task<JsonObject?> Body(HttpRequest request)
     {
         if (request.ContentLength is > MaxBodyBytes) return null;
         try
@@ -285,9 +287,9 @@ public static partial class WebEndpoints
         }
     }
 
-    private static IResult Json(JsonObject o) => Results.Text(o.ToJsonString(), "application/json; charset=utf-8");
+    internal static IResult Json(JsonObject o) => Results.Text(o.ToJsonString(), "application/json; charset=utf-8");
 
-    private static IResult Fail(int status, string message) =>
+    internal static IResult Fail(int status, string message) =>
         Results.Text(new JsonObject { ["error"] = message }.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
 
     private static Task Error(HttpContext ctx, int status, string message)
@@ -297,22 +299,24 @@ public static partial class WebEndpoints
         return ctx.Response.WriteAsync(new JsonObject { ["error"] = message }.ToJsonString());
     }
 
-    private static IResult Page(string template, string title, Dictionary<string, string> values)
+    internal static IResult Page(string template, string title, Dictionary<string, string> values)
     {
-        // One pass over the template: a value (a requester's free text, say) that itself reads "{{digest}}" stays text.
-        var html = Placeholder().Replace(Assets.Text(template), m =>
-        {
-            var key = m.Groups[1].Value;
-            return key == "title" ? HtmlEncoder.Default.Encode(title)
-                : values.TryGetValue(key, out var v) ? HtmlEncoder.Default.Encode(v) : m.Value;
-        });
-        return Results.Content(html, "text/html; charset=utf-8");
+        var encoded = values.ToDictionary(kv => kv.Key, kv => HtmlEncoder.Default.Encode(kv.Value));
+        encoded["title"] = HtmlEncoder.Default.Encode(title);
+        return Results.Content(Fill(template, encoded), "text/html; charset=utf-8");
     }
+
+    /// <summary>
+    /// The template with each {{key}} replaced by its (already HTML) value in one pass: a value that itself reads
+    /// "{{digest}}" (a requester's free text, say) stays text.
+    /// </summary>
+    internal static string Fill(string template, IReadOnlyDictionary<string, string> html) =>
+        Placeholder().Replace(Assets.Text(template), m => html.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{\{([a-z]+)\}\}")]
     private static partial System.Text.RegularExpressions.Regex Placeholder();
 
-    private static IResult Refused(string title, string message)
+    internal static IResult Refused(string title, string message)
     {
         var html = Assets.Text("refused.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title))
             .Replace("{{message}}", HtmlEncoder.Default.Encode(message));

@@ -114,7 +114,27 @@ async function approve(main) {
   }
 }
 
+async function signIn() {
+  const button = document.getElementById("signin-button");
+  button.disabled = true;
+  say("Waiting for your passkey...", true);
+  try {
+    const start = await post("/signin/options");
+    const pk = start.options;
+    pk.challenge = b64urlToBuf(pk.challenge);
+    pk.allowCredentials = (pk.allowCredentials || []).map(c => ({ ...c, id: b64urlToBuf(c.id) }));
+    const cred = await navigator.credentials.get({ publicKey: pk });
+    const done = await post("/signin", { credential: credentialJson(cred) });
+    say(done.message, true);
+    window.location.assign(done.location);
+  } catch (e) {
+    say("Sign-in refused: " + ceremonyError(e), false);
+    button.disabled = false;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  if (document.getElementById("signin")) document.getElementById("signin-button").addEventListener("click", signIn);
   const enrolMain = document.getElementById("enrol");
   if (enrolMain) document.getElementById("register").addEventListener("click", () => enrol(enrolMain));
   const sessionMain = document.getElementById("session");
