@@ -162,7 +162,8 @@ public class SignInEndpointTests
         var (status, html) = await SessionsAsync(cookie);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(html, Does.Contain("Eve &lt;b&gt;").And.Not.Contain("Eve <b>"));
-        Assert.That(html, Does.Contain($"href=\"/sessions/{session}\"").And.Contain("you have not approved this session"));
+        Assert.That(html, Does.Contain($"href=\"/sessions/{session}\"").And.Contain("you have not approved this session")
+            .And.Contain("<dd>app.tar.gz</dd>").And.Contain("<dd>ci</dd>"));
 
         var sid = Convert.FromHexString(session);
         var s = await _web.Node.Host.Client.StatusAsync(sid);

@@ -128,6 +128,8 @@ internal static class SignInEndpoints
                 : string.Join(", ", s.Approvers.Select(a => $"{a.Name} <{a.Email}> as {RoleNames.ToName(a.Role)}"));
             var mine = s.Approvers.Any(a => a.Email == email);
             sb.Append($"<li class=\"session\" data-session=\"{id}\">\n<h2><a href=\"/sessions/{id}\">Session {id}</a></h2>\n<dl>\n")
+                .Append($"<dt>Artifact</dt><dd>{Enc(Text.Printable(s.ArtifactName))}</dd>\n")
+                .Append($"<dt>Requested by</dt><dd>{Enc(s.Requester.Length == 0 ? "(not given)" : Text.Printable(s.Requester))}</dd>\n")
                 .Append($"<dt>Artifact SHA-256</dt><dd><code>{Convert.ToHexStringLower(s.ArtifactDigest.Span)}</code></dd>\n")
                 .Append("<dt>State</dt><dd>waiting for approvals</dd>\n")
                 .Append($"<dt>Expires</dt><dd>{DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtUnixMs):u}</dd>\n")
