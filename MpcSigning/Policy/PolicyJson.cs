@@ -108,7 +108,7 @@ public static class PolicyJson
                 Email = JsonFields.String(x, "email", px),
                 Name = JsonFields.String(x, "name", px),
                 Role = RoleNames.TryParse(role, out var r) && role == RoleName(r) ? r
-                    : throw new PolicyException($"{px}.role is '{role}'; expected engineer or steward"),
+                    : throw new PolicyException($"{px}.role is '{Text.Printable(role)}'; expected engineer or steward"),
                 PublicKeySpki = ByteString.CopyFrom(JsonFields.Base64(x, "publicKeySpki", px)),
                 CredentialId = ByteString.CopyFrom(JsonFields.Base64(x, "credentialId", px)),
             });
@@ -191,7 +191,7 @@ public static class PolicyJson
         var root = doc.RootElement;
         JsonFields.Expect(root, JsonValueKind.Object, what, "an object");
         var media = JsonFields.String(root, "mediaType", what);
-        if (media != ChainMediaType) throw new PolicyException($"{what}.mediaType is '{media}'; expected {ChainMediaType}");
+        if (media != ChainMediaType) throw new PolicyException($"{what}.mediaType is '{Text.Printable(media)}'; expected {ChainMediaType}");
         var chain = new TrustPolicyChain();
         var i = 0;
         foreach (var v in JsonFields.Array(root, "versions", what).EnumerateArray())
@@ -218,7 +218,7 @@ public static class PolicyJson
             {
                 ParticipantName = JsonFields.String(a, "name", p),
                 ParticipantEmail = JsonFields.String(a, "email", p),
-                Role = RoleNames.TryParse(role, out var r) ? r : throw new PolicyException($"{p}.role is '{role}'; expected engineer or steward"),
+                Role = RoleNames.TryParse(role, out var r) ? r : throw new PolicyException($"{p}.role is '{Text.Printable(role)}'; expected engineer or steward"),
                 ApprovedAtUnixMs = Long(a, "approvedAt", p),
                 PublicKeySpki = ByteString.CopyFrom(JsonFields.Base64(a, "publicKeySpki", p)),
                 Assertion = new Assertion
