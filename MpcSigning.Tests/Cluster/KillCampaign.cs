@@ -95,7 +95,8 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
                 new Trial(hex, Outcome.CleanlyFailed, $"{status.Phase}: {status.Failure?.Message}", acknowledged),
             SessionPhase.AwaitingApprovals when refused is not null && entries.Count == 0 =>
                 new Trial(hex, Outcome.CleanlyFailed, "approval refused: " + refused, acknowledged),
-            _ => new Trial(hex, Outcome.Broken, $"{status.Phase} after the settle time ({entries.Count} log entries)", acknowledged),
+            _ => new Trial(hex, Outcome.Broken,
+                $"{status.Phase} after the settle time ({entries.Count} log entries){(status.Failure is { } f ? ": " + f.Message : "")}", acknowledged),
         };
     }
 

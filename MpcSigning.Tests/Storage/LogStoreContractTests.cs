@@ -59,6 +59,46 @@ public class LogStoreContractTests(string kind)
         Assert.That(refused!.Code, Is.EqualTo(TLogErrorCode.SessionAlreadyLogged));
     }
 
+    /// <summary>
+    /// An append that reaches the writer after its deadline (the session certificate's notAfter) is refused and leaves
+    /// nothing behind, unless an earlier append of the same session landed: then it gets that entry, as any repeat does.
+    /// </summary>
+    [Test]
+    public async Task Append_PastItsDeadline_RefusedUnlessTheSessionIsAlreadyLogged()
+    {
+        await using var log = _store.OpenLog();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var first = await log.AppendAsync(TempDataDir.Entry(1) with { IntegrateBefore = now + 600 }, CancellationToken.None);
+
+        var late = Assert.ThrowsAsync<TLogException>(() => log.AppendAsync(TempDataDir.Entry(2) with { IntegrateBefore = now - 5 }, CancellationToken.None));
+        Assert.That(late!.Code, Is.EqualTo(TLogErrorCode.DeadlinePassed));
+        Assert.That(late.Message, Does.Contain("session-2").And.Contain("deadline"));
+        Assert.That(log.Size, Is.EqualTo(1), "nothing of the late append is logged");
+        Assert.That(await log.FindByArtifactDigestAsync($"{2:x64}"), Is.Empty);
+
+        var repeat = await log.AppendAsync(TempDataDir.Entry(1) with { IntegrateBefore = now - 5 }, CancellationToken.None);
+        Assert.That(repeat.LogIndex, Is.EqualTo(first.LogIndex), "the session's entry, landed before the deadline");
+        var changed = TempDataDir.Entry(1) with { CanonicalBody = "{}"u8.ToArray(), IntegrateBefore = now - 5 };
+        Assert.That(Assert.ThrowsAsync<TLogException>(() => log.AppendAsync(changed, CancellationToken.None))!.Code,
+            Is.EqualTo(TLogErrorCode.SessionAlreadyLogged));
+
+        // a late append in a batch with timely ones refuses only itself
+        var mixed = await Task.WhenAll(Enumerable.Range(10, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return (await log.AppendAsync(TempDataDir.Entry(i) with { IntegrateBefore = i % 2 == 0 ? now + 600 : now - 5 }, CancellationToken.None)).LogIndex;
+            }
+            catch (TLogException e) when (e.Code == TLogErrorCode.DeadlinePassed)
+            {
+                return -1;
+            }
+        })));
+        Assert.That(mixed.Where((_, k) => (10 + k) % 2 == 1), Is.All.EqualTo(-1L));
+        Assert.That(mixed.Where((_, k) => (10 + k) % 2 == 0).Order(), Is.EqualTo(Enumerable.Range(1, 10).Select(i => (long)i)));
+        Assert.That(log.Size, Is.EqualTo(11));
+    }
+
     [Test]
     public void AddUnlessLogged_SessionStagedOrCommitted_ReturnsTheLoggedEntry()
     {

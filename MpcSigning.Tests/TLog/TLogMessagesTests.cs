@@ -14,6 +14,9 @@ public class TLogMessagesTests
         Assert.That(back.CanonicalBody, Is.EqualTo(e.CanonicalBody));
         Assert.That((back.ArtifactDigestHex, back.SessionId), Is.EqualTo((e.ArtifactDigestHex, e.SessionId)));
         Assert.That(back.Attachment, Is.EqualTo(e.Attachment));
+        Assert.That(back.IntegrateBefore, Is.Null, "no deadline stays none");
+        var timed = e with { IntegrateBefore = 1_800_000_000 };
+        Assert.That(TLogMessages.FromMessage(AppendEntry.Parser.ParseFrom(timed.ToMessage("r1").ToByteArray())).IntegrateBefore, Is.EqualTo(1_800_000_000));
     }
 
     [Test]

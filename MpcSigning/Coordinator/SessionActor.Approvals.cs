@@ -31,6 +31,15 @@ internal sealed partial class SessionActor
     private (IActorRef ReplyTo, string RequestId)? _pendingReply;
     private readonly List<(IActorRef ReplyTo, string RequestId)> _signingWaiters = new();
     private bool _signing;
+    private int _logAttempts;
+
+    private const string LogRetryTimer = "log-retry";
+
+    /// <summary>The delay before the next attempt of the log step is over.</summary>
+    private sealed class RetryLog
+    {
+        public static readonly RetryLog Instance = new();
+    }
 
     private void OnSubmitApproval(SubmitApproval cmd)
     {
@@ -256,7 +265,9 @@ internal sealed partial class SessionActor
                 });
                 break;
             default:
-                OnStepInterrupted(done.Error ?? new InvalidOperationException($"a signing step returned {done.Result?.GetType().Name}"));
+                var error = done.Error ?? new InvalidOperationException($"a signing step returned {done.Result?.GetType().Name}");
+                if (_state.CertificateDer.IsEmpty) OnStepInterrupted(error);
+                else OnLogInterrupted(error);
                 break;
         }
     }
@@ -299,6 +310,40 @@ internal sealed partial class SessionActor
             Audit.Record("coordinator", "signers", "Sign", Id, "interrupted: " + error.Message);
             throw new SigningInterruptedException($"session {Id}: signing interrupted: {error.Message}", error);
         });
+    }
+
+    /// <summary>
+    /// The log step failed for a reason a retry may fix (the log member restarting, its singleton moving, a slow batch).
+    /// The key, certificate and signature exist and are persisted; the append is idempotent per session, and the log
+    /// refuses it once the certificate's notAfter has passed (see LogAppend.IntegrateBefore). So the step is retried
+    /// here, with a growing delay and not counted against <see cref="MaxSigningAttempts"/>, until the log answers either
+    /// way: a receipt (Completed) or a refusal (Failed, and then no entry can land later). Giving up earlier could leave a
+    /// session failed whose entry an append still on its way writes afterwards.
+    /// </summary>
+    private void OnLogInterrupted(Exception error)
+    {
+        var delay = LogRetryDelay(_logAttempts++);
+        foreach (var (to, requestId) in _signingWaiters)
+        {
+            to.Tell(new Rejected
+            {
+                RequestId = requestId,
+                Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
+                    $"the session is signed but the transparency log did not take the entry yet ({error.Message}); it retries automatically, check 'mpcsign status'"),
+            });
+        }
+        _signingWaiters.Clear();
+        Audit.Record("coordinator", "tlog", "Log", Id, $"interrupted (attempt {_logAttempts}, next in {delay.TotalSeconds:0.#} s): " + error.Message);
+        Timers.StartSingleTimer(LogRetryTimer, RetryLog.Instance, delay);
+    }
+
+    /// <summary>0.5 s, doubling, at most 15 s between attempts of the log step.</summary>
+    internal static TimeSpan LogRetryDelay(int attempt) => TimeSpan.FromMilliseconds(Math.Min(15_000, 500 << Math.Min(attempt, 5)));
+
+    private void OnRetryLog()
+    {
+        if (_state.Phase != SessionPhase.Signing || _state.CertificateDer.IsEmpty) return;
+        RunStep(ct => _deps.Pipeline.LogAsync(_state.Clone(), ct));
     }
 
     private void FinishSigning()

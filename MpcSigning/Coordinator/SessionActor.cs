@@ -53,6 +53,10 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     public const string PersistencePrefix = "session-";
     private const string ExpiryTimer = "expiry";
+    private const string ResumeTimer = "resume-signing";
+
+    /// <summary>Wait before signing attempt n + 1 after n failed ones: 5 s, then 15 s (a member restarts in seconds).</summary>
+    internal static TimeSpan SigningResumeDelay(int failed) => TimeSpan.FromSeconds(5 * Math.Pow(3, Math.Clamp(failed, 1, 4) - 1));
 
     private readonly byte[] _sessionId;
     private readonly SessionDependencies _deps;
@@ -90,6 +94,7 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Command<ResumeSigning>(OnResume);
         Command<ContinueSigning>(_ => EnsureSigning());
         Command<StepDone>(OnStepDone);
+        Command<RetryLog>(_ => OnRetryLog());
         Command<ExpireSession>(_ => OnExpire());
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => Context.GetLogger().Warning("session {0}: snapshot not saved ({1}); recovery replays the events", Id, f.Cause.Message));
@@ -126,6 +131,11 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         if (SessionFold.IsFinal(_state.Phase) && !_fromSnapshot) SaveSnapshot(_state.Clone());
         switch (_state.Phase)
         {
+            case SessionPhase.Signing when _state.SigningInterruptions > 0 && _state.CertificateDer.IsEmpty:
+                // restarted after a failed attempt: give whatever failed (a signer or the CA restarting, a singleton
+                // moving) time to come back before the next of the few attempts a session has
+                Timers.StartSingleTimer(ResumeTimer, ContinueSigning.Instance, SigningResumeDelay((int)_state.SigningInterruptions));
+                break;
             case SessionPhase.AwaitingApprovals when QuorumUnrecorded:
             case SessionPhase.Signing:
                 Self.Tell(ContinueSigning.Instance);

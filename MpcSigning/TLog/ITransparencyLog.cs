@@ -32,7 +32,16 @@ public interface ITransparencyLog
 /// <param name="ArtifactDigestHex">Lookup key for <c>verify --artifact-digest</c>; lower-case hex SHA-256.</param>
 /// <param name="SessionId">The signing session; one entry per session.</param>
 /// <param name="Attachment">The full bundle JSON, stored beside the entry; not part of the leaf.</param>
-public sealed record LogAppend(byte[] CanonicalBody, string ArtifactDigestHex, string SessionId, byte[] Attachment);
+public sealed record LogAppend(byte[] CanonicalBody, string ArtifactDigestHex, string SessionId, byte[] Attachment)
+{
+    /// <summary>
+    /// Unix seconds after which the entry is not integrated (refused with <see cref="TLogErrorCode.DeadlinePassed"/>
+    /// unless its session is already logged); null: no deadline. The coordinator passes the session certificate's
+    /// notAfter, so an entry never lands outside its certificate's validity, and a session that ends failed once the
+    /// log refused it stays unlogged.
+    /// </summary>
+    public long? IntegrateBefore { get; init; }
+}
 
 /// <summary>Everything a Sigstore bundle's tlogEntries[] element needs (see <see cref="Rekor.TlogEntryJson"/>).</summary>
 public sealed record LogReceipt(long LogIndex, long IntegratedTime, byte[] LogId, byte[] SignedEntryTimestamp,
@@ -88,6 +97,7 @@ public enum TLogErrorCode
     InvalidConsistencyProof,
     UnknownLog,
     MalformedEntry,
+    DeadlinePassed,
 }
 
 /// <summary>An operational log failure: the code, and a message saying what, where and how to fix it.</summary>

@@ -13,10 +13,14 @@ public static class TLogMessages
         ArtifactDigestHex = e.ArtifactDigestHex,
         SessionId = e.SessionId,
         Attachment = ByteString.CopyFrom(e.Attachment),
+        IntegrateBeforeUnix = e.IntegrateBefore ?? 0,
     };
 
     public static LogAppend FromMessage(AppendEntry m) =>
-        new(m.CanonicalBody.ToByteArray(), m.ArtifactDigestHex, m.SessionId, m.Attachment.ToByteArray());
+        new(m.CanonicalBody.ToByteArray(), m.ArtifactDigestHex, m.SessionId, m.Attachment.ToByteArray())
+        {
+            IntegrateBefore = m.IntegrateBeforeUnix > 0 ? m.IntegrateBeforeUnix : null,
+        };
 
     public static EntryAppended ToMessage(this LogReceipt r, string requestId)
     {

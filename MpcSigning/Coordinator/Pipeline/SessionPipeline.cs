@@ -114,12 +114,19 @@ public sealed class SessionPipeline(
         var pem = PemEncoding.WriteString("CERTIFICATE", certificateDer) + "\n";
         var body = RekorDsseBody.Create(envelopeJson, envelope.Payload, envelope.Signatures[0].Sig, pem);
         var append = new LogAppend(body, Convert.ToHexStringLower(session.ArtifactDigest.Span), Convert.ToHexStringLower(session.SessionId.Span),
-            SigstoreBundleJson.Write(unlogged));
+            SigstoreBundleJson.Write(unlogged))
+        {
+            // never integrated outside the certificate's validity (verify would refuse the bundle), and an append still
+            // on its way once the session gave up is refused by the log instead of landing unseen
+            IntegrateBefore = new DateTimeOffset(leaf.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
+        };
         var reply = await tlog.Ask<object>(append.ToMessage(Guid.NewGuid().ToString("N")), timeout, ct);
         var receipt = reply switch
         {
             EntryAppended a => TLogMessages.FromMessage(a),
-            AppendFailed f => throw new InvalidOperationException("the log refused the entry: " + f.Message),
+            AppendFailed { Code: "tlog.deadlinepassed" or "tlog.sessionalreadylogged" or "tlog.invalidargument" } f =>
+                throw new SigningRefusedException(f.Code, "the log refused the entry: " + f.Message),
+            AppendFailed f => throw new InvalidOperationException("the log could not take the entry: " + f.Message),
             _ => throw new InvalidOperationException($"the log replied {reply.GetType().Name}"),
         };
         var bundle = SigstoreBundleJson.Write(unlogged with { TlogEntries = [TlogEntryElement(receipt, body)] });

@@ -89,7 +89,21 @@ public partial class TransparencyLog
     private Outcome Sequence(ILogBatch tx, Pending p, long now)
     {
         var e = p.Entry;
-        var logged = tx.AddUnlessLogged(new SequencedEntry(_levels.Size, now, e));
+        LogEntry? logged;
+        if (e.IntegrateBefore is { } deadline && now > deadline)
+        {
+            // Too late to integrate: only a session logged by an earlier append still gets its entry. Refused here,
+            // inside the batch, so nothing can land later than the caller was told.
+            logged = LoggedBefore(e);
+            if (logged is null)
+                return new Outcome(0, 0, [], new TLogException(TLogErrorCode.DeadlinePassed,
+                    $"the entry of session {e.SessionId} arrived after its deadline ({DateTimeOffset.FromUnixTimeSeconds(deadline):u}, " +
+                    "its certificate's notAfter) and was not logged; request a new signing session."));
+        }
+        else
+        {
+            logged = tx.AddUnlessLogged(new SequencedEntry(_levels.Size, now, e));
+        }
         if (logged is null)
         {
             var index = _levels.Size;
@@ -101,4 +115,8 @@ public partial class TransparencyLog
             : new Outcome(0, 0, [], new TLogException(TLogErrorCode.SessionAlreadyLogged,
                 $"session {e.SessionId} is already logged at index {logged.LogIndex} with a different body; a session gets one entry."));
     }
+
+    /// <summary>The committed entry of a late append's session (found by its digest), if an earlier append landed.</summary>
+    private LogEntry? LoggedBefore(LogAppend e) =>
+        _store.FindByArtifactDigest(e.ArtifactDigestHex).FirstOrDefault(x => x.SessionId == e.SessionId);
 }
