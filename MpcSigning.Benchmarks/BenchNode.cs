@@ -24,10 +24,11 @@ internal sealed class BenchNode
 
     public static string Email(string name) => name.ToLowerInvariant() + "@example.com";
 
-    public static BenchNode Start(IEnumerable<(string Name, Role Role)> approvers)
+    /// <param name="environment">Further configuration variables (e.g. the storage provider), beside simulated attestation.</param>
+    public static BenchNode Start(IEnumerable<(string Name, Role Role)> approvers, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dir = Directory.CreateTempSubdirectory("mpcsign-bench-").FullName;
-        var config = NodeConfig.Load(null, n => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : null);
+        var config = NodeConfig.Load(null, n => n == "MPCSIGN_ALLOW_SIMULATED_ATTESTATION" ? "true" : environment?.GetValueOrDefault(n));
         var host = NodeHost.StartAsync(config, DataDirectory.Open(dir), TimeProvider.System).GetAwaiter().GetResult();
         var node = new BenchNode(dir, config, host);
         foreach (var (name, role) in approvers)

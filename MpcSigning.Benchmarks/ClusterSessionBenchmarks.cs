@@ -32,9 +32,6 @@ public class ClusterSessionBenchmarks
 
     private string Auth => Path.Combine(_dir, "auth");
 
-    private static (string Name, Role Role)[] Approvers(int slot) =>
-        [($"Alice{slot}", Role.Engineer), ($"Bob{slot}", Role.Steward), ($"Carol{slot}", Role.Steward)];
-
     [GlobalSetup]
     public void Setup()
     {
@@ -74,34 +71,12 @@ public class ClusterSessionBenchmarks
         if (!Task.WaitAll([.. up], TimeSpan.FromMinutes(2))) throw new InvalidOperationException("the cluster did not come up");
         var config = NodeConfig.Load(ConfigFile("client"), n => n == "MPCSIGN_CLUSTER_SEED_NODES" ? seeds : allowSimulated(n));
         _client = ClusterConnection.ConnectAsync(config, DataDirectory.Open(Path.Combine(_dir, "client"))).GetAwaiter().GetResult();
-        foreach (var (name, role) in Enumerable.Range(0, InFlight).SelectMany(Approvers))
+        foreach (var (name, role) in Enumerable.Range(0, InFlight).SelectMany(BenchSessions.Approvers))
             Retry(() => FlowCommands.EnrollAsync(_client.Client, _client.RelyingParty, Auth, name, BenchNode.Email(name), role)); // the first waits for the singletons
     }
 
     [Benchmark(Description = "whole session over 7 processes, N in flight", OperationsPerInvoke = SessionsPerInvoke)]
-    public async Task SessionsInFlight()
-    {
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(async slot =>
-        {
-            while (Interlocked.Increment(ref next) < SessionsPerInvoke) await OneSession(slot);
-        }));
-    }
-
-    private async Task OneSession(int slot)
-    {
-        var digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var requested = await _client.Client.RequestSigningAsync(digest, "artifact", "bench");
-        var session = requested.SessionId.ToByteArray();
-        SessionStatus status = null!;
-        foreach (var (name, _) in Approvers(slot))
-        {
-            var email = BenchNode.Email(name);
-            var assertion = SoftwareAuthenticator.Load(Auth, email).GetAssertion(requested.Challenge.ToByteArray(), _client.RelyingParty);
-            status = await _client.Client.ApproveAsync(session, email, assertion);
-        }
-        if (status.Phase != SessionPhase.Completed) throw new InvalidOperationException($"session ended {status.Phase}");
-    }
+    public Task SessionsInFlight() => BenchSessions.RunAsync(_client.Client, _client.RelyingParty, Auth, InFlight, SessionsPerInvoke);
 
     [GlobalCleanup]
     public void Cleanup()

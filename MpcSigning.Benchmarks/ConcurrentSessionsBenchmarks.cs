@@ -27,40 +27,12 @@ public class ConcurrentSessionsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _bench = BenchNode.Start(Enumerable.Range(0, InFlight).SelectMany(Approvers));
+        _bench = BenchNode.Start(Enumerable.Range(0, InFlight).SelectMany(BenchSessions.Approvers));
         _node = _bench.Host;
     }
 
-    private string Auth => _bench.Auth;
-
-    private static (string Name, Role Role)[] Approvers(int slot) =>
-        [($"Alice{slot}", Role.Engineer), ($"Bob{slot}", Role.Steward), ($"Carol{slot}", Role.Steward)];
-
-    private static string Email(string name) => BenchNode.Email(name);
-
     [Benchmark(Description = "whole session, N in flight", OperationsPerInvoke = SessionsPerInvoke)]
-    public async Task SessionsInFlight()
-    {
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(async slot =>
-        {
-            while (Interlocked.Increment(ref next) < SessionsPerInvoke) await OneSession(slot);
-        }));
-    }
-
-    private async Task OneSession(int slot)
-    {
-        var digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var requested = await _node.Client.RequestSigningAsync(digest, "artifact", "bench");
-        var session = requested.SessionId.ToByteArray();
-        SessionStatus status = null!;
-        foreach (var (name, _) in Approvers(slot))
-        {
-            var assertion = SoftwareAuthenticator.Load(Auth, Email(name)).GetAssertion(requested.Challenge.ToByteArray(), _node.RelyingParty);
-            status = await _node.Client.ApproveAsync(session, Email(name), assertion);
-        }
-        if (status.Phase != SessionPhase.Completed) throw new InvalidOperationException($"session ended {status.Phase}");
-    }
+    public Task SessionsInFlight() => BenchSessions.RunAsync(_node.Client, _node.RelyingParty, _bench.Auth, InFlight, SessionsPerInvoke);
 
     [GlobalCleanup]
     public void Cleanup() => _bench.Stop();

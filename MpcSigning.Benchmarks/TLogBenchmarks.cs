@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using MpcSigning.Hosting;
 using MpcSigning.TLog;
+using MpcSigning.TLog.Sequencer;
 using MpcSigning.TLog.Storage.Sqlite;
 
 namespace MpcSigning.Benchmarks;
@@ -179,7 +180,7 @@ internal static class TLogBench
     }
 
     /// <summary>All entries, durably, by <paramref name="writers"/> concurrent writers each awaiting its receipt.</summary>
-    public static async Task Append(SqliteTransparencyLog log, LogAppend[] entries, int writers)
+    public static async Task Append(TransparencyLog log, LogAppend[] entries, int writers)
     {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>

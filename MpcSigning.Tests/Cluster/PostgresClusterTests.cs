@@ -152,6 +152,84 @@ public class PostgresClusterTests
         Assert.That(byOutcome.GetValueOrDefault(KillCampaign.Outcome.Completed), Is.GreaterThan(0), "sessions complete between the kills");
     }
 
+    /// <summary>Sessions of <see cref="ConcurrentSessions_AllOpenAtOnce_EachSignsOnceAndMembersStayBounded"/> by default.</summary>
+    private const int DefaultConcurrentSessions = 1000;
+
+    /// <summary>A member's peak resident memory that counts as bounded (several times what a member uses at rest).</summary>
+    private const long MaxPeakRssKb = 768 * 1024;
+
+    /// <summary>
+    /// 1,000 sessions open at once on the cluster: every one is requested before any is approved (1,000 session actors
+    /// live in the coordinator, each persisted in the shared journal), then the drivers' people approve them, at most
+    /// <see cref="Drivers"/> approvals in flight (one authenticator's counter never races itself), which drives them to
+    /// signing. Every session completes and is logged once, the log's root recomputed from scratch equals its last
+    /// checkpoint, and each member's peak resident memory (VmHWM, printed) stays under <see cref="MaxPeakRssKb"/>.
+    /// MPCSIGN_CONCURRENT_SESSIONS changes the count.
+    /// </summary>
+    [Test, Order(3)]
+    public async Task ConcurrentSessions_AllOpenAtOnce_EachSignsOnceAndMembersStayBounded()
+    {
+        var count = int.TryParse(System.Environment.GetEnvironmentVariable("MPCSIGN_CONCURRENT_SESSIONS"), out var c) ? c : DefaultConcurrentSessions;
+        foreach (var m in Killable.Where(m => !_cluster.IsRunning(m)))
+        {
+            _cluster.Start(m);
+            _cluster.WaitUp(m);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var digests = Enumerable.Range(0, count).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
+        var sessions = new byte[count][];
+        using (var requests = new SemaphoreSlim(64))
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+            {
+                await requests.WaitAsync();
+                try
+                {
+                    sessions[i] = (await Retry(() => _client.Client.RequestSigningAsync(digests[i], "artifact", "concurrent"))).SessionId.ToByteArray();
+                }
+                finally
+                {
+                    requests.Release();
+                }
+            }));
+        var requested = clock.Elapsed;
+        var open = 0;
+        foreach (var s in sessions.Where((_, i) => i % 100 == 0))
+            if ((await Retry(() => _client.Client.StatusAsync(s))).Phase == SessionPhase.AwaitingApprovals) open++;
+        Assert.That(open, Is.EqualTo((count + 99) / 100), "sessions requested wait for approvals, all open at once");
+
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Drivers).Select(d => Task.Run(async () =>
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < count;)
+                foreach (var name in new[] { "Alice", "Bob", "Carol" })
+                    await Retry(() => FlowCommands.ApproveAsync(_client, sessions[i], name, KillCampaign.Email(name, d), Auth));
+        })));
+        var phases = new SessionPhase[count];
+        for (var i = 0; i < count; i++)
+        {
+            var deadline = DateTime.UtcNow + Within;
+            var status = await Retry(() => _client.Client.StatusAsync(sessions[i]));
+            while (status.Phase == SessionPhase.Signing && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+                status = await Retry(() => _client.Client.StatusAsync(sessions[i]));
+            }
+            phases[i] = status.Phase;
+        }
+        var peakKb = ClusterMembers.Names.Append("coordinator-2").ToDictionary(m => m, m => _cluster.PeakRssKb(m));
+        var (entries, logged, rootMatches, logDetail) = KillCampaign.CheckLog(_database.ConnectionString);
+        TestContext.Progress.WriteLine($"concurrent sessions: {count} requested in {requested.TotalSeconds:F1} s, all final in {clock.Elapsed.TotalSeconds:F1} s " +
+            $"({count / clock.Elapsed.TotalSeconds:F1}/s); {string.Join(", ", phases.GroupBy(p => p).Select(g => $"{g.Key} {g.Count()}"))}; " +
+            $"peak RSS kB {string.Join(", ", peakKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
+
+        Assert.That(phases.Count(p => p == SessionPhase.Completed), Is.EqualTo(count), "every session completes");
+        var found = await Task.WhenAll(digests.Where((_, i) => i % 50 == 0).Select(d => Retry(() => _client.Client.FindLogEntriesAsync(d))));
+        Assert.That(found.Select(f => f.Entries.Count), Is.All.EqualTo(1), "each session logged once");
+        Assert.That(entries, Is.EqualTo(logged), "one log entry per session");
+        Assert.That(rootMatches, Is.True, logDetail);
+        Assert.That(peakKb.Where(p => p.Value > MaxPeakRssKb).Select(p => $"{p.Key} {p.Value} kB"), Is.Empty, "members' peak RSS bounded");
+    }
+
     [OneTimeTearDown]
     public async Task StopCluster()
     {

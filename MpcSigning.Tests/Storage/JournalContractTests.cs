@@ -89,7 +89,64 @@ public class JournalContractTests(string kind)
         Assert.That(found.Select(Convert.ToHexStringLower), Is.EqualTo(new[] { "aa01" }));
     }
 
+    /// <summary>
+    /// A batch (one PersistAll, as the session actor writes SigningInterrupted and Failed together) is all or nothing.
+    /// The journal's insert of the batch's second event fails (a trigger raises an error there, as a crash, a full disk
+    /// or a lost connection cuts a write): none of the batch is stored, the writer hears the failure, and the next
+    /// system recovers exactly the events before the batch, then appends after them.
+    /// </summary>
+    [Test]
+    public async Task PersistAll_WriteFailsAtTheSecondEvent_NoneOfTheBatchIsStored()
+    {
+        var system = NewSystem();
+        var writer = system.ActorOf(Props.Create(() => new Recorder("batch")));
+        Assert.That(await writer.Ask<object>(new Append("e1"), TimeSpan.FromSeconds(30)), Is.InstanceOf<Persisted>());
+        FailJournalInsertsAt(system.Settings.Config, sequenceNr: 3);
+
+        var outcome = await writer.Ask<object>(new AppendAll(["e2", "e3", "e4"]), TimeSpan.FromSeconds(30));
+        Assert.That(outcome, Is.InstanceOf<Failed>(), "the writer hears that its batch failed");
+        await system.Terminate();
+
+        FailJournalInsertsAt(system.Settings.Config, sequenceNr: null);
+        var next = NewSystem().ActorOf(Props.Create(() => new Recorder("batch")));
+        Assert.That(await next.Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30)), Is.EqualTo(new[] { "e1" }), "nothing of the failed batch");
+        Assert.That(await next.Ask<object>(new AppendAll(["e2", "e3"]), TimeSpan.FromSeconds(30)), Is.EqualTo(new Persisted(3)));
+        var again = NewSystem().ActorOf(Props.Create(() => new Recorder("batch")));
+        Assert.That(await again.Ask<object[]>(Read.Instance, TimeSpan.FromSeconds(30)), Is.EqualTo(new[] { "e1", "e2", "e3" }));
+    }
+
+    /// <summary>
+    /// Makes the journal table refuse the insert of an event with this sequence number (a trigger raising an error), or
+    /// removes that trigger (null). Table and column names come from the journal plugin's configuration.
+    /// </summary>
+    private void FailJournalInsertsAt(Akka.Configuration.Config akkaConfig, long? sequenceNr)
+    {
+        var journal = akkaConfig.GetConfig("akka.persistence.journal.sql.default.journal");
+        var table = "\"" + journal.GetString("table-name") + "\"";
+        var column = "\"" + journal.GetString("columns.sequence-number") + "\"";
+        string[] sql = kind == StoreUnderTest.Postgres
+            ? sequenceNr is { } n
+                ? [$"CREATE FUNCTION contract_fail() RETURNS trigger AS $$ BEGIN IF NEW.{column} = {n} THEN RAISE EXCEPTION 'simulated failure mid-batch'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                   $"CREATE TRIGGER contract_fail BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION contract_fail()"]
+                : [$"DROP TRIGGER contract_fail ON {table}", "DROP FUNCTION contract_fail()"]
+            : sequenceNr is { } m
+                ? [$"CREATE TRIGGER contract_fail BEFORE INSERT ON {table} WHEN NEW.{column} = {m} BEGIN SELECT RAISE(ABORT, 'simulated failure mid-batch'); END"]
+                : ["DROP TRIGGER contract_fail"];
+        using System.Data.Common.DbConnection c = kind == StoreUnderTest.Postgres
+            ? new Npgsql.NpgsqlConnection(_store.Options.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + _store.Dir.Open().File(MpcSigning.Hosting.Akka.NodeAkkaConfig.JournalFileName));
+        c.Open();
+        foreach (var statement in sql)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = statement;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     private sealed record Append(object Event);
+
+    private sealed record AppendAll(string[] Events);
 
     private sealed record Persisted(long SequenceNr);
 
@@ -122,6 +179,16 @@ public class JournalContractTests(string kind)
                 {
                     _events.Add(e);
                     Sender.Tell(new Persisted(LastSequenceNr));
+                });
+            });
+            Command<AppendAll>(a =>
+            {
+                _waiting = Sender;
+                var left = a.Events.Length;
+                PersistAll(a.Events, e =>
+                {
+                    _events.Add(e);
+                    if (--left == 0) Sender.Tell(new Persisted(LastSequenceNr));
                 });
             });
             Command<Read>(_ => Sender.Tell(_events.ToArray()));
