@@ -21,6 +21,12 @@ public interface ISigningPipeline
 /// <param name="ServiceTimeout">How long to wait for another service's reply.</param>
 public sealed record CoordinatorOptions(QuorumPolicy Policy, TimeSpan SessionTtl, TimeSpan ServiceTimeout)
 {
+    /// <summary>
+    /// Wait before the second signing attempt after a failed one (a signer or the CA restarting, a singleton moving);
+    /// three times as long before the third.
+    /// </summary>
+    public TimeSpan SigningRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
     public static CoordinatorOptions Default { get; } = new(
         new QuorumPolicy { RequiredEngineers = 1, RequiredStewards = 2 }, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30));
 }

@@ -55,8 +55,8 @@ internal sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private const string ExpiryTimer = "expiry";
     private const string ResumeTimer = "resume-signing";
 
-    /// <summary>Wait before signing attempt n + 1 after n failed ones: 5 s, then 15 s (a member restarts in seconds).</summary>
-    internal static TimeSpan SigningResumeDelay(int failed) => TimeSpan.FromSeconds(5 * Math.Pow(3, Math.Clamp(failed, 1, 4) - 1));
+    /// <summary>Wait before signing attempt n + 1 after n failed ones: the configured delay (5 s), then three times it.</summary>
+    private TimeSpan SigningResumeDelay(int failed) => _deps.Options.SigningRetryDelay * Math.Pow(3, Math.Clamp(failed, 1, 4) - 1);
 
     private readonly byte[] _sessionId;
     private readonly SessionDependencies _deps;

@@ -103,7 +103,11 @@ public sealed record NodeConfig(
         return new NodeConfig(
             Str(env, c, "MPCSIGN_NODE_NAME", "Node:Name", "node-1"),
             roles.Length == 0 ? AllRoles : roles,
-            CoordinatorOptions.Default with { Policy = policy, SessionTtl = ttl, ServiceTimeout = serviceTimeout },
+            CoordinatorOptions.Default with
+            {
+                Policy = policy, SessionTtl = ttl, ServiceTimeout = serviceTimeout,
+                SigningRetryDelay = TimeSpan.FromSeconds(Int(env, c, "MPCSIGN_SIGNING_RETRY_SECONDS", "Coordinator:SigningRetrySeconds", 5, 1, 300)),
+            },
             threshold,
             signers,
             Str(env, c, "MPCSIGN_RP_ID", "RelyingParty:Id", "mpcsign.local"),
