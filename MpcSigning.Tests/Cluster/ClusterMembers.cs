@@ -45,7 +45,13 @@ public sealed class ClusterMembers : IDisposable
     /// <summary>Environment every member and client gets (short service timeout, simulated attestation).</summary>
     public (string Name, string Value)[] Environment { get; }
 
-    public string SeedNodes => "127.0.0.1:" + _ports["authn"];
+    /// <summary>
+    /// The seed members, the first one first (it alone may form a new cluster). One seed (authn) keeps formation fast;
+    /// with several, any seed restarted while another runs rejoins through it.
+    /// </summary>
+    public string[] Seeds { get; init; } = ["authn"];
+
+    public string SeedNodes => string.Join(",", Seeds.Select(s => "127.0.0.1:" + _ports[s]));
 
     public string DataDir(string member) => Dir.File(member);
 

@@ -37,7 +37,12 @@ public class PostgresClusterTests
             ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", "10"),
             // the whole cluster on this test database (the files name a server on port 5432; members without a store open none)
             (StorageOptions.ProviderVariable, "postgresql"), (StorageOptions.ConnectionVariable, _database.ConnectionString),
-        ], "postgresql", "coordinator-2");
+        ], "postgresql", "coordinator-2")
+        {
+            // three seeds: with at most MaxDown (2) members restarting at once one seed always runs, so a restarted
+            // authn (the first seed) rejoins the running cluster instead of forming a second one
+            Seeds = ["authn", "coordinator", "coordinator-2"],
+        };
         _cluster.StartAll();
         // the second coordinator joins last, so the singleton starts on the first one (the oldest member with the role)
         _cluster.Start("coordinator-2");
@@ -66,9 +71,8 @@ public class PostgresClusterTests
     /// <summary>Members restarting at once during the kill campaign.</summary>
     private const int MaxDown = 2;
 
-    /// <summary>Members a trial may kill: every role but authn, the example's one seed (a lone seed restarted while the
-    /// others run forms a second cluster; see config/cluster/README.md).</summary>
-    private static readonly string[] Killable = ["ca", "tlog", "coordinator", "coordinator-2", "signer-1", "signer-2", "signer-3"];
+    /// <summary>Members a trial may kill: every one, the first seed (authn) included.</summary>
+    private static readonly string[] Killable = ["authn", "ca", "tlog", "coordinator", "coordinator-2", "signer-1", "signer-2", "signer-3"];
 
     /// <summary>
     /// Kill campaign: <see cref="Drivers"/> sessions are kept in flight (request, three approvals, final state) while each

@@ -297,16 +297,7 @@ internal sealed partial class SessionActor
         }
         PersistEvents([interrupted], null, () =>
         {
-            foreach (var (to, requestId) in _signingWaiters)
-            {
-                to.Tell(new Rejected
-                {
-                    RequestId = requestId,
-                    Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
-                        $"the quorum is recorded but signing did not finish ({error.Message}); it resumes automatically, check 'mpcsign status'"),
-                });
-            }
-            _signingWaiters.Clear();
+            TellWaitersSigningContinues($"the quorum is recorded but signing did not finish ({error.Message}); it resumes automatically, check 'mpcsign status'");
             Audit.Record("coordinator", "signers", "Sign", Id, "interrupted: " + error.Message);
             throw new SigningInterruptedException($"session {Id}: signing interrupted: {error.Message}", error);
         });
@@ -323,16 +314,8 @@ internal sealed partial class SessionActor
     private void OnLogInterrupted(Exception error)
     {
         var delay = LogRetryDelay(_logAttempts++);
-        foreach (var (to, requestId) in _signingWaiters)
-        {
-            to.Tell(new Rejected
-            {
-                RequestId = requestId,
-                Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed),
-                    $"the session is signed but the transparency log did not take the entry yet ({error.Message}); it retries automatically, check 'mpcsign status'"),
-            });
-        }
-        _signingWaiters.Clear();
+        TellWaitersSigningContinues(
+            $"the session is signed but the transparency log did not take the entry yet ({error.Message}); it retries automatically, check 'mpcsign status'");
         Audit.Record("coordinator", "tlog", "Log", Id, $"interrupted (attempt {_logAttempts}, next in {delay.TotalSeconds:0.#} s): " + error.Message);
         Timers.StartSingleTimer(LogRetryTimer, RetryLog.Instance, delay);
     }
@@ -344,6 +327,14 @@ internal sealed partial class SessionActor
     {
         if (_state.Phase != SessionPhase.Signing || _state.CertificateDer.IsEmpty) return;
         RunStep(ct => _deps.Pipeline.LogAsync(_state.Clone(), ct));
+    }
+
+    /// <summary>Answers everyone waiting for the signature that it is not done yet but continues on its own.</summary>
+    private void TellWaitersSigningContinues(string message)
+    {
+        foreach (var (to, requestId) in _signingWaiters)
+            to.Tell(new Rejected { RequestId = requestId, Error = Error(CoordinatorErrors.Code(CoordinatorError.SigningFailed), message) });
+        _signingWaiters.Clear();
     }
 
     private void FinishSigning()
