@@ -40,7 +40,16 @@ public sealed class ClusterSigners(ActorSystem system, int count, TimeSpan wait)
     {
         if (_resolved.TryGetValue(member, out var known)) return known;
         var path = new RootActorPath(member.Address) / "user" / ActorName;
-        var signer = await system.ActorSelection(path).ResolveOne(wait, ct);
-        return _resolved[member] = signer;
+        try
+        {
+            var signer = await system.ActorSelection(path).ResolveOne(wait, ct);
+            return _resolved[member] = signer;
+        }
+        catch (ActorNotFoundException)
+        {
+            // still listed as up, but nothing answers there: killed or restarting, not yet seen as unreachable
+            throw new InvalidOperationException(
+                $"the signer member at {member.Address} did not answer within {wait.TotalSeconds:0} s (stopped or restarting); signing waits for it");
+        }
     }
 }
