@@ -150,10 +150,36 @@ public class PostgresClusterTests
         foreach (var failed in campaign.Trials.Where(x => x.Outcome != KillCampaign.Outcome.Completed).Take(20))
             TestContext.Progress.WriteLine($"  {failed.Outcome} {failed.Session}: {failed.Detail}");
 
-        Assert.That(campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Select(x => $"{x.Session}: {x.Detail}"), Is.Empty, "broken sessions");
+        Assert.That(campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Select(x => $"{x.Session}: {x.Detail}"), Is.Empty,
+            "broken sessions; what the members logged of them:\n" + string.Join("\n",
+                campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Take(3).Select(x => History(x.Session))));
         Assert.That(entries, Is.EqualTo(sessions), "one log entry per session");
         Assert.That(rootMatches, Is.True, logDetail);
         Assert.That(byOutcome.GetValueOrDefault(KillCampaign.Outcome.Completed), Is.GreaterThan(0), "sessions complete between the kills");
+    }
+
+    /// <summary>The last lines every member logged about one session (its audit trail across restarts), to explain a failure.</summary>
+    private string History(string sessionHex)
+    {
+        var lines = new List<(DateTimeOffset At, string Line)>();
+        foreach (var m in ClusterMembers.Names.Append("coordinator-2"))
+        {
+            try
+            {
+                foreach (var e in _cluster.LogEvents(m))
+                {
+                    var text = e.GetRawText();
+                    if (!text.Contains(sessionHex, StringComparison.Ordinal)) continue;
+                    var at = e.TryGetProperty("Timestamp", out var t) && t.TryGetDateTimeOffset(out var parsed) ? parsed : DateTimeOffset.MinValue;
+                    lines.Add((at, $"  {m}: {(text.Length > 400 ? text[..400] + "..." : text)}"));
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+            {
+                lines.Add((DateTimeOffset.MaxValue, $"  {m}: log unreadable ({e.Message})"));
+            }
+        }
+        return sessionHex + ":\n" + string.Join("\n", lines.OrderBy(l => l.At).TakeLast(40).Select(l => l.Line));
     }
 
     /// <summary>Sessions of <see cref="ConcurrentSessions_AllOpenAtOnce_EachSignsOnceAndMembersStayBounded"/> by default.</summary>
