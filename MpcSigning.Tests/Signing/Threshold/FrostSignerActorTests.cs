@@ -61,12 +61,15 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
 
     private static QuorumEvidence Evidence(ByteString session) => new() { SessionId = session, ArtifactDigest = ByteString.CopyFrom(new byte[32]) };
 
-    private FrostDkgCompleted[] RunDkg(IActorRef[] signers, ByteString session)
+    private FrostDkgCompleted[] RunDkg(IActorRef[] signers, ByteString session, string dkgId = "run-1")
     {
         var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToStringWithAddress() }).ToArray();
         for (var i = 0; i < signers.Length; i++)
         {
-            var begin = new FrostDkgBegin { RequestId = "dkg-" + (i + 1), Evidence = Evidence(session), Identifier = (uint)(i + 1), MinSigners = 2, MaxSigners = 3 };
+            var begin = new FrostDkgBegin
+            {
+                RequestId = "dkg-" + (i + 1), Evidence = Evidence(session), Identifier = (uint)(i + 1), MinSigners = 2, MaxSigners = 3, DkgId = dkgId,
+            };
             begin.Peers.AddRange(peers);
             signers[i].Tell(begin, TestActor);
         }
@@ -116,6 +119,25 @@ public class FrostSignerActorTests : MpcSigning.Tests.TestKit.TestKit
             var other = SignerIdentity.EndorsedMessage(Guid.NewGuid().ToByteArray(), keys.GroupPublicKey.Span, d.Identifier, keys.VerifyingShares[d.Identifier].Span, 2, 3);
             Assert.That(Ed25519.Verify(d.Endorsement.IdentityPublicKey.Span, other, d.Endorsement.Signature.Span), Is.False, "bound to the session");
         }
+    }
+
+    /// <summary>
+    /// A session retried after a failed attempt runs a new DKG; a round-1 package of the earlier run that reaches a
+    /// signer late (after that run was destroyed, before the new Begin) is not taken as the peer's package of the new
+    /// run (it was: 'a package from 3, which is ... repeated', and the retried session failed blaming signer 3).
+    /// </summary>
+    [Test]
+    public void Signers_LatePackageOfAnEarlierRun_IsIgnoredAndTheNewRunCompletes()
+    {
+        var signers = Signers();
+        var session = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        using (var earlier = new FrostParticipant(3, 2, 3))
+            signers[0].Tell(new FrostDkgRound1 { SessionId = session, Package = earlier.DkgPart1(), DkgId = "run-1" }, TestActor);
+
+        var done = RunDkg(signers, session, "run-2");
+
+        Assert.That(done.Select(d => d.PublicKeys).Distinct().Count(), Is.EqualTo(1), "every signer computes the same public keys");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Test]

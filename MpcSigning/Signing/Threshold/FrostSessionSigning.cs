@@ -35,12 +35,13 @@ public sealed class FrostSessionSigning(Func<CancellationToken, Task<IReadOnlyLi
         var signers = await signerSource(ct);
         _signers[Convert.ToHexStringLower(evidence.SessionId.Span)] = signers;
         var peers = signers.Select((s, i) => new SignerPeer { Identifier = (uint)(i + 1), Address = s.Path.ToStringWithAddress() }).ToArray();
+        var dkgId = Guid.NewGuid().ToString("N"); // this run: a retried session's signers ignore late packages of an earlier one
         var replies = await Task.WhenAll(signers.Select((s, i) =>
         {
             var begin = new FrostDkgBegin
             {
                 RequestId = Guid.NewGuid().ToString("N"), Evidence = evidence, Identifier = (uint)(i + 1),
-                MinSigners = (uint)threshold, MaxSigners = (uint)signers.Count,
+                MinSigners = (uint)threshold, MaxSigners = (uint)signers.Count, DkgId = dkgId,
             };
             begin.Peers.AddRange(peers);
             return s.Ask<object>(begin, timeout, ct);

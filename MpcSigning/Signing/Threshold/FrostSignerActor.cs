@@ -30,15 +30,21 @@ public sealed partial class FrostSignerActor : ReceiveActor
         ReceiveAsync<FrostDkgBegin>(OnBeginAsync);
         Receive<FrostDkgRound1>(m => Guarded(m.SessionId, s =>
         {
-            s.Round1.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, "received", LinkAttestation.Of(Sender));
+            var outcome = "received";
+            if (s.Participant is null) s.EarlyRound1.Add(m); // sorted by run at this signer's own Begin
+            else if (m.DkgId == s.DkgId) s.Round1.Add(m.Package);
+            else outcome = "ignored: from another run of the session's DKG";
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound1), s.Id, outcome, LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<FrostDkgRound2>(m => Guarded(m.SessionId, s =>
         {
-            var mine = m.Package.Recipient == s.Identifier;
-            if (mine) s.Round2.Add(m.Package);
-            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, mine ? "received" : "ignored: addressed to another signer", LinkAttestation.Of(Sender));
+            var outcome = "received";
+            if (s.Participant is null) s.EarlyRound2.Add(m);
+            else if (m.DkgId != s.DkgId) outcome = "ignored: from another run of the session's DKG";
+            else if (m.Package.Recipient != s.Identifier) outcome = "ignored: addressed to another signer";
+            else s.Round2.Add(m.Package);
+            Audit.Record("signer", "signer " + m.Package.Sender, nameof(FrostDkgRound2), s.Id, outcome, LinkAttestation.Of(Sender));
             Advance(s);
         }));
         Receive<GetTrustMaterial>(_ => Sender.Tell(_identity.Record)); // public: the PinnedSigner record of this signer
@@ -85,7 +91,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
         session.Begin(m, sender, new FrostParticipant(m.Identifier, (int)m.MinSigners, (int)m.MaxSigners));
         var mine = session.Participant!.DkgPart1();
         foreach (var peer in session.Peers.Where(p => p.Identifier != m.Identifier))
-            Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine }, Self);
+            Peer(peer).Tell(new FrostDkgRound1 { SessionId = m.Evidence!.SessionId, Package = mine, DkgId = m.DkgId }, Self);
         Audit.Record("signer", "coordinator", nameof(FrostDkgBegin), key, "evidence verified; DKG round 1 sent", LinkAttestation.Of(sender));
         Advance(session);
     }
@@ -98,7 +104,7 @@ public sealed partial class FrostSignerActor : ReceiveActor
         {
             s.Part2Done = true;
             foreach (var (recipient, package) in s.Participant.DkgPart2(s.Round1))
-                Peer(s.Peers.Single(p => p.Identifier == recipient)).Tell(new FrostDkgRound2 { SessionId = s.SessionId, Package = package }, Self);
+                Peer(s.Peers.Single(p => p.Identifier == recipient)).Tell(new FrostDkgRound2 { SessionId = s.SessionId, Package = package, DkgId = s.DkgId }, Self);
         }
         if (s.Part2Done && s.Keys is null && s.Round2.Count == s.Peers.Count - 1)
         {

@@ -28,6 +28,15 @@ internal sealed class SignerSession(string id) : IDisposable
 
     public List<Round2Package> Round2 { get; } = new();
 
+    /// <summary>The DKG run this signer takes part in (<see cref="FrostDkgBegin.DkgId"/>), once it has begun.</summary>
+    public string DkgId { get; private set; } = "";
+
+    /// <summary>Peers' packages that arrived before this signer's own Begin, with the run each belongs to.</summary>
+    public List<FrostDkgRound1> EarlyRound1 { get; } = new();
+
+    /// <summary>Shares addressed to this signer that arrived before its own Begin.</summary>
+    public List<FrostDkgRound2> EarlyRound2 { get; } = new();
+
     public bool Part2Done { get; set; }
 
     public PublicKeyPackage? Keys { get; set; }
@@ -40,12 +49,19 @@ internal sealed class SignerSession(string id) : IDisposable
         ReplyTo = replyTo;
         RequestId = begin.RequestId;
         SessionId = begin.Evidence.SessionId;
+        DkgId = begin.DkgId;
+        // only the packages of this run count; a late package of an earlier run of the session is dropped
+        Round1.AddRange(EarlyRound1.Where(m => m.DkgId == DkgId).Select(m => m.Package));
+        Round2.AddRange(EarlyRound2.Where(m => m.DkgId == DkgId && m.Package.Recipient == Identifier).Select(m => m.Package));
+        EarlyRound1.Clear();
+        EarlyRound2.Clear();
     }
 
     public void Dispose()
     {
         Participant?.Dispose();
         Participant = null;
+        EarlyRound2.Clear();
         Round2.Clear(); // the ByteStrings of received shares are immutable; the participant holds them only in guarded memory
     }
 
