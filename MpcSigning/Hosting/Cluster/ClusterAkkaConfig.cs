@@ -48,10 +48,6 @@ public static class ClusterAkkaConfig
               cluster {
                 roles = [{{string.Join(", ", roles.Select(Quote))}}]
                 seed-nodes = [{{seeds}}]
-                # A member restarted after a crash keeps its address: its first join only gets the old incarnation
-                # downed and removed, and it is let in on the next attempt. Akka waits 10 s before that attempt; 2 s
-                # brings a restarted member back 8 s sooner (a join attempt is one small message to the seed nodes).
-                retry-unsuccessful-join-after = 2s
                 # The split-brain resolver decides what happens to unreachable members: keep-majority keeps the side with
                 # more members (on a tie, the side with the lowest address) and downs the other, after the partition has
                 # been stable for stable-after. A minority side downs itself, so it can never sign or log on its own.
