@@ -94,6 +94,19 @@ public class FieldElementPropertyTests
                 && ToBytes(FieldElement.Square(x)).SequenceEqual(Encoding(Value(x) * Value(x)));
         });
 
+    /// <summary>SubForMul on reduced operands (results of Mul and Sub, and 0, p - 1, p) then multiplied, against integers.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 1000)]
+    public Property SubForMul_ReducedOperands_MultipliesToIntegerDifference() =>
+        Prop.ForAll(Element.ToArbitrary(), Element.ToArbitrary(), Element.ToArbitrary(), (a, b, c) =>
+        {
+            var ra = FieldElement.Mul(a, FieldElement.One);
+            var rb = FieldElement.Sub(b, FieldElement.Zero);
+            var difference = FieldElement.SubForMul(ra, rb);
+            var expected = ((Value(a) - Value(b)) * Value(c) % P + P) % P;
+            return ToBytes(FieldElement.Mul(difference, c)).SequenceEqual(Encoding(expected))
+                && ToBytes(FieldElement.Square(difference)).SequenceEqual(Encoding(BigInteger.Pow(Value(a) - Value(b), 2)));
+        });
+
     /// <summary>Long chains of squarings and multiplications (inversion, the square-root exponent) against BigInteger.ModPow.</summary>
     [FsCheck.NUnit.Property(MaxTest = 100)]
     public Property InvertAndPow22523_EqualModPow() =>

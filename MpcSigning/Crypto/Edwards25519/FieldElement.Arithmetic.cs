@@ -23,6 +23,19 @@ internal readonly partial struct FieldElement
 
     public static FieldElement Negate(in FieldElement a) => Sub(Zero, a);
 
+    // 2p, limb by limb.
+    private const ulong TwoP0 = 2 * ((1UL << 51) - 19);
+    private const ulong TwoPi = 2 * ((1UL << 51) - 1);
+
+    /// <summary>
+    /// a - b with no carry, for a result that is only multiplied: a and b must be results of Mul, Square, Sub or
+    /// decoding (limbs below 2^51 + 19 * 2^13, so below 2p's limbs), and the result's limbs are below 2^52.6, which
+    /// Mul and Square accept but Add and Sub must not be given.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FieldElement SubForMul(in FieldElement a, in FieldElement b) =>
+        new(a.L0 + TwoP0 - b.L0, a.L1 + TwoPi - b.L1, a.L2 + TwoPi - b.L2, a.L3 + TwoPi - b.L3, a.L4 + TwoPi - b.L4);
+
     /// <summary>Weak reduction: every limb below 2^51 except l0, below 2^51 + 19 * 2^13.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FieldElement Carry(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4)
@@ -83,25 +96,27 @@ internal readonly partial struct FieldElement
     }
 
     /// <summary>
-    /// The same for a^2, whose cross products appear twice: a doubled factor is shifted by 8 instead of 7
-    /// (a_i 2^8 below 2^61, a_j 2^6 below 2^59, so a high part stays below 2^56 and a column below 2^61.3).
+    /// The same for a^2, whose cross products appear twice: a doubled factor is shifted by 8 instead of 7, and with
+    /// only two wrapped factors here, 19 a_3 2^6 and 19 a_4 2^6 (below 2^63.3) are formed once. A high part is below
+    /// 2^60.3 (a_i 2^8 times 19 a_j 2^6), so a column stays below 2^61.3 and the last one times 19 below 2^61.7.
     /// </summary>
     public static FieldElement Square(in FieldElement a)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
         ulong s0 = a0 << 6, s1 = a1 << 6, s2 = a2 << 6, s3 = a3 << 6, s4 = a4 << 6;
-        ulong d0 = a0 << 8, d1 = a1 << 8, d2 = a2 << 8, d3 = a3 << 8;
-        var c = 19 * (Lo(d1, s4) + Lo(d2, s3)) + Lo(a0 << 7, s0);
-        var h = 19 * (Hi(d1, s4) + Hi(d2, s3)) + Hi(a0 << 7, s0);
+        ulong n3 = s3 * 19, n4 = s4 * 19;
+        ulong d0 = a0 << 8, d1 = a1 << 8, d2 = a2 << 8;
+        var c = Lo(d1, n4) + Lo(d2, n3) + Lo(a0 << 7, s0);
+        var h = Hi(d1, n4) + Hi(d2, n3) + Hi(a0 << 7, s0);
         var l0 = c & Mask51;
-        c = h + (c >> 51) + 19 * (Lo(a3 << 7, s3) + Lo(d2, s4)) + Lo(d0, s1);
-        h = 19 * (Hi(a3 << 7, s3) + Hi(d2, s4)) + Hi(d0, s1);
+        c = h + (c >> 51) + Lo(a3 << 7, n3) + Lo(d2, n4) + Lo(d0, s1);
+        h = Hi(a3 << 7, n3) + Hi(d2, n4) + Hi(d0, s1);
         var l1 = c & Mask51;
-        c = h + (c >> 51) + 19 * Lo(d3, s4) + Lo(d0, s2) + Lo(a1 << 7, s1);
-        h = 19 * Hi(d3, s4) + Hi(d0, s2) + Hi(a1 << 7, s1);
+        c = h + (c >> 51) + Lo(a3 << 8, n4) + Lo(d0, s2) + Lo(a1 << 7, s1);
+        h = Hi(a3 << 8, n4) + Hi(d0, s2) + Hi(a1 << 7, s1);
         var l2 = c & Mask51;
-        c = h + (c >> 51) + 19 * Lo(a4 << 7, s4) + Lo(d0, s3) + Lo(d1, s2);
-        h = 19 * Hi(a4 << 7, s4) + Hi(d0, s3) + Hi(d1, s2);
+        c = h + (c >> 51) + Lo(a4 << 7, n4) + Lo(d0, s3) + Lo(d1, s2);
+        h = Hi(a4 << 7, n4) + Hi(d0, s3) + Hi(d1, s2);
         var l3 = c & Mask51;
         c = h + (c >> 51) + Lo(d0, s4) + Lo(d1, s3) + Lo(a2 << 7, s2);
         h = Hi(d0, s4) + Hi(d1, s3) + Hi(a2 << 7, s2);

@@ -29,12 +29,14 @@ internal readonly partial struct PublicPoint
     /// </summary>
     public static PublicPoint Add(in PublicPoint p, in CachedPoint q, bool withT = true)
     {
-        var a = FieldElement.Mul(FieldElement.Sub(p.Y, p.X), q.YMinusX);
+        // The coordinates of a point and the products a to d are all reduced results, and Y-X, E and F are only
+        // multiplied: they need no carry (FieldElement.SubForMul).
+        var a = FieldElement.Mul(FieldElement.SubForMul(p.Y, p.X), q.YMinusX);
         var b = FieldElement.Mul(FieldElement.Add(p.Y, p.X), q.YPlusX);
         var c = FieldElement.Mul(p.T, q.T2d);
         var d = FieldElement.Mul(p.Z, q.Z2);
-        var e = FieldElement.Sub(b, a);
-        var f = FieldElement.Sub(d, c);
+        var e = FieldElement.SubForMul(b, a);
+        var f = FieldElement.SubForMul(d, c);
         var g = FieldElement.Add(d, c);
         var h = FieldElement.Add(b, a);
         return new PublicPoint(FieldElement.Mul(e, f), FieldElement.Mul(g, h), FieldElement.Mul(f, g), withT ? FieldElement.Mul(e, h) : default);
