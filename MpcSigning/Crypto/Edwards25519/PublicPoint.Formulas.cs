@@ -25,18 +25,21 @@ internal readonly partial struct PublicPoint
     /// <summary>
     /// P + Q: A = (Y1-X1)(Y2-X2), B = (Y1+X1)(Y2+X2), C = T1 2d T2, D = Z1 2Z2, E = B-A, F = D-C, G = D+C,
     /// H = B+A; X3 = EF, Y3 = GH, T3 = EH, Z3 = FG. Complete on edwards25519 (d is not a square).
+    /// An addition followed by a doubling may skip T3 (<paramref name="withT"/> false): doubling does not read it.
     /// </summary>
-    public static PublicPoint Add(in PublicPoint p, in CachedPoint q)
+    public static PublicPoint Add(in PublicPoint p, in CachedPoint q, bool withT = true)
     {
-        var a = FieldElement.Mul(FieldElement.Sub(p.Y, p.X), q.YMinusX);
+        // The coordinates of a point and the products a to d are all reduced results, and Y-X, E and F are only
+        // multiplied: they need no carry (FieldElement.SubForMul).
+        var a = FieldElement.Mul(FieldElement.SubForMul(p.Y, p.X), q.YMinusX);
         var b = FieldElement.Mul(FieldElement.Add(p.Y, p.X), q.YPlusX);
         var c = FieldElement.Mul(p.T, q.T2d);
         var d = FieldElement.Mul(p.Z, q.Z2);
-        var e = FieldElement.Sub(b, a);
-        var f = FieldElement.Sub(d, c);
+        var e = FieldElement.SubForMul(b, a);
+        var f = FieldElement.SubForMul(d, c);
         var g = FieldElement.Add(d, c);
         var h = FieldElement.Add(b, a);
-        return new PublicPoint(FieldElement.Mul(e, f), FieldElement.Mul(g, h), FieldElement.Mul(f, g), FieldElement.Mul(e, h));
+        return new PublicPoint(FieldElement.Mul(e, f), FieldElement.Mul(g, h), FieldElement.Mul(f, g), withT ? FieldElement.Mul(e, h) : default);
     }
 
     public static PublicPoint Add(in PublicPoint p, in PublicPoint q) => Add(p, q.ToCached());

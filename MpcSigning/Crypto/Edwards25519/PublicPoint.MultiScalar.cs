@@ -46,7 +46,7 @@ internal readonly partial struct PublicPoint
         {
             var add = ((k >> bit) & 1) != 0;
             r = Double(r, withT: add || bit == 0);
-            if (add) r = Add(r, cached);
+            if (add) r = Add(r, cached, withT: bit == 0);
         }
         return r;
     }
@@ -119,11 +119,15 @@ internal readonly partial struct PublicPoint
             // doubling always computes it, since the result is a full point callers may add to.
             if (i != top) r = Double(r, withT: adds || i == 0);
             if (!adds) continue;
-            for (var k = 0; k < nafs.Length; k++)
+            // Likewise the last addition at a position before a doubling skips T.
+            var last = nafs.Length - 1;
+            while (nafs[last][i] == 0) last--;
+            for (var k = 0; k <= last; k++)
             {
                 int digit = nafs[k][i];
-                if (digit > 0) r = Add(r, tables[k][digit >> 1]);
-                else if (digit < 0) r = Add(r, tables[k][(tables[k].Length >> 1) + (-digit >> 1)]);
+                var withT = k != last || i == 0;
+                if (digit > 0) r = Add(r, tables[k][digit >> 1], withT);
+                else if (digit < 0) r = Add(r, tables[k][(tables[k].Length >> 1) + (-digit >> 1)], withT);
             }
         }
         return r;
