@@ -12,6 +12,7 @@ namespace MpcSigning.Benchmarks;
 /// counters), key, certificate, DSSE signature, durable log append, bundle, and offline verification of the bundle.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class EndToEndBenchmarks
 {
@@ -26,7 +27,10 @@ public class EndToEndBenchmarks
         _node = _bench.Host;
         var log = _node.TransparencyLog.Identity;
         _trust = new VerifierTrust([_node.CertificateAuthority.Certificate], log.PublicKey, log.KeyName, _node.RelyingParty,
-            _bench.Config.Coordinator.Policy, null);
+            _bench.Config.Coordinator.Policy, null)
+        {
+            PinnedSignerKeys = _node.SignerIdentities.Select(i => i.Record.IdentityPublicKey.ToByteArray()).ToArray(),
+        };
     }
 
     private string Auth => _bench.Auth;

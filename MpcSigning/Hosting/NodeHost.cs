@@ -169,11 +169,14 @@ public sealed class NodeHost : INodeAccess
                     })
                     .WithActors((system, actors) =>
                     {
-                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock), invitations)), "authn");
-                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, new CaPolicyCheck(policy.Current))), "ca");
+                        authn = system.ActorOf(Props.Create(() => new AuthNActor(registry, rp, clock, new AuthN.Passkeys.PasskeyCeremonies(rp, config.WebAuthn, clock), invitations))
+                            .WithDispatcher(NodeAkkaConfig.BlockingDispatcher), "authn"); // its registry writes wait for fsync
+                        var verdicts = new ApprovalVerdicts(); // one WebAuthn verification per approval for this process's signers and CA
+                        var caCheck = new CaPolicyCheck(policy.Current) { Verdicts = verdicts };
+                        var caActor = system.ActorOf(Props.Create(() => new CaActor(ca, clock, caCheck)), "ca");
                         tlog = system.ActorOf(Props.Create(() => new TLogActor(log)), "tlog");
                         var evidence = new QuorumEvidenceVerifier(registry, rp, config.Coordinator.Policy,
-                            () => policy.Current() is { } trust ? PolicyEvidence.Rule(trust) : null);
+                            () => policy.Current() is { } trust ? PolicyEvidence.Rule(trust) : null) { Verdicts = verdicts };
                         var signers = Enumerable.Range(1, config.Signers)
                             .Select(i => system.ActorOf(Props.Create(() => new FrostSignerActor(evidence, identities[i - 1])), "signer-" + i)).ToArray();
                         var pipeline = new SessionPipeline(new FrostSessionSigning(signers, config.Threshold, timeout), caActor, tlog,

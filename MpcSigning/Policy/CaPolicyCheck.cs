@@ -20,6 +20,9 @@ public sealed class CaPolicyCheck(Func<TrustPolicy?> current, Func<bool>? knownN
     /// </summary>
     public static CaPolicyCheck For(PolicyView view, byte[] ownCertificateDer) => new(() => view.Current, () => view.KnownNone, ownCertificateDer);
 
+    /// <summary>The verdicts this process has reached on approvals (shared with its signers); null: verify each here.</summary>
+    public MpcSigning.AuthN.ApprovalVerdicts? Verdicts { get; init; }
+
     /// <exception cref="CaException"><see cref="CaErrorCode.PolicyRefused"/>, saying why.</exception>
     /// <returns>The binding for the certificate; null only when <c>knownNone</c> says the deployment has no policy at all.</returns>
     public PolicyBinding? Check(CertifySessionKey m)
@@ -38,7 +41,7 @@ public sealed class CaPolicyCheck(Func<TrustPolicy?> current, Func<bool>? knownN
         var digest = PolicyDigest.Of(policy);
         if (m.PolicyVersion != policy.Version || !m.PolicyDigest.Span.SequenceEqual(digest))
             throw Refused($"the request names trust policy v{m.PolicyVersion}, but the CA's current policy is v{policy.Version} ({Convert.ToHexStringLower(digest)[..16]}...)");
-        if (PolicyEvidence.Check(policy, m.SessionId.Span, m.ArtifactDigest.Span, m.Approvals) is { } problem) throw Refused(problem);
+        if (PolicyEvidence.Check(policy, m.SessionId.Span, m.ArtifactDigest.Span, m.Approvals, Verdicts) is { } problem) throw Refused(problem);
         var named = m.Approvers.Select(a => (a.Email.Trim().ToLowerInvariant(), a.Role));
         var approved = m.Approvals.Select(a => (a.ParticipantEmail.Trim().ToLowerInvariant(), a.Role));
         if (!named.SequenceEqual(approved)) throw Refused("the approvers to certify are not the approvals the request carries");

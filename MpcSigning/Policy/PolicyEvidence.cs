@@ -19,7 +19,9 @@ public static class PolicyEvidence
     private static ReadOnlySpan<byte> ApprovalsLabel => "mpcsign/approvals/v1"u8;
 
     /// <summary>Null when the approvals satisfy the policy; else one line saying what does not.</summary>
-    public static string? Check(TrustPolicy policy, ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> artifactDigest, IReadOnlyList<ApprovalRecord> approvals)
+    /// <param name="verdicts">The verdicts this process reached before (a service's check); null: verify every approval here.</param>
+    public static string? Check(TrustPolicy policy, ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> artifactDigest, IReadOnlyList<ApprovalRecord> approvals,
+        ApprovalVerdicts? verdicts = null)
     {
         if (sessionId.Length != ApprovalChallenge.SessionIdBytes || artifactDigest.Length != ApprovalChallenge.ArtifactDigestBytes)
             return "the evidence must name a 16-byte session and a 32-byte artifact digest";
@@ -35,7 +37,7 @@ public static class PolicyEvidence
             {
                 return e.Message;
             }
-            var r = Approvals.Reverify(a, challenge, rp);
+            var r = verdicts?.Reverify(a, challenge, rp) ?? Approvals.Reverify(a, challenge, rp);
             if (!r.Ok) return $"the approval by {Text.Printable(a.ParticipantEmail)} does not verify: {r.Message}";
         }
         var rule = Rule(policy);

@@ -26,6 +26,9 @@ public sealed class QuorumEvidenceVerifier(Func<string, CancellationToken, Task<
     {
     }
 
+    /// <summary>The verdicts this process has reached (shared by its signers and CA); null: every check verifies anew.</summary>
+    public ApprovalVerdicts? Verdicts { get; init; }
+
     public async Task<string?> CheckAsync(QuorumEvidence evidence, CancellationToken ct)
     {
         var requiredPolicy = trustPolicyRule?.Invoke() ?? configuredPolicy;
@@ -43,9 +46,13 @@ public sealed class QuorumEvidenceVerifier(Func<string, CancellationToken, Task<
             if (!enrolled.PublicKeySpki.Equals(approval.PublicKeySpki) || approval.Assertion is null ||
                 !enrolled.CredentialId.Equals(approval.Assertion.CredentialId))
                 return $"the approval by '{approval.ParticipantEmail}' was not made with their enrolled credential";
-            var result = Approvals.Reverify(approval, challenge, rp);
-            if (!result.Ok) return result.Message;
         }
+        // Every approval's assertion verified at once (each on the thread pool); with the process's verdicts, the
+        // signers of one process that check the same approval share one verification of it.
+        var results = await Task.WhenAll(evidence.Approvals.Select(approval => Verdicts is { } verdicts
+            ? verdicts.ReverifyAsync(approval, challenge, rp)
+            : Task.FromResult(Approvals.Reverify(approval, challenge, rp))));
+        if (results.FirstOrDefault(r => !r.Ok) is { } failed) return failed.Message;
         if (!QuorumRule.IsMet(requiredPolicy, evidence.Approvals))
         {
             var (e, s) = QuorumRule.StillNeeded(requiredPolicy, evidence.Approvals);

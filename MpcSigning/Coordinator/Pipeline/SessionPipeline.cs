@@ -42,9 +42,14 @@ public sealed class SessionPipeline(
         try
         {
             var publicKey = await signing.CreateKeyAsync(evidence, ct);
-            var certificate = await CertifyAsync(session, publicKey, ct);
+            // The certificate and the signature over the statement need only the key: asked for at once. Whatever
+            // fails, both are awaited before the key is destroyed, and nothing is returned without both.
             var payload = Statement(session).ToJson();
-            var signature = await signing.SignAsync(sessionId, Dsse.Pae(Dsse.InTotoPayloadType, payload), ct);
+            var certifying = CertifyAsync(session, publicKey, ct);
+            var signed = signing.SignAsync(sessionId, Dsse.Pae(Dsse.InTotoPayloadType, payload), ct);
+            await Task.WhenAll(certifying, signed);
+            var certificate = await certifying;
+            var signature = await signed;
             var envelope = new DsseEnvelope(payload, Dsse.InTotoPayloadType, [new DsseSignature(signature.Signature)]);
             if (!Ed25519.Verify(publicKey, envelope.Pae(), signature.Signature))
                 throw new InvalidOperationException("the signers returned a signature that does not verify under the session key");

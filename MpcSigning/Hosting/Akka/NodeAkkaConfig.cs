@@ -16,6 +16,14 @@ public static class NodeAkkaConfig
 {
     public const string JournalFileName = "journal.db";
 
+    /// <summary>
+    /// Akka dispatcher for work that blocks its thread on the disk (the journal's SQL, whose
+    /// SQLite driver is synchronous under its async API and waits for each commit's fsync; the AuthN service's registry
+    /// writes). On threads of its own, so that a burst of commits never holds the .NET thread pool, which every actor,
+    /// ask and continuation of the node shares and which grows by only a thread or two a second once it is exhausted.
+    /// </summary>
+    public const string BlockingDispatcher = "mpcsign.blocking-io-dispatcher";
+
     public static Config Build(string journalPath) =>
         Build(ConnectionString(journalPath), "SQLite.MS", "# SQLite has one writer at a time: one journal writer, batching whatever is waiting\n parallelism = 1");
 
@@ -38,6 +46,11 @@ public static class NodeAkkaConfig
         var connection = Quote(connectionString);
         var serializer = typeof(ProtoSerializer).AssemblyQualifiedName;
         var hocon = $$"""
+            mpcsign.blocking-io-dispatcher {
+              type = ForkJoinDispatcher
+              throughput = 32
+              dedicated-thread-pool { thread-count = 4, threadtype = background }
+            }
             akka {
               loglevel = WARNING
               stdout-loglevel = OFF
@@ -55,6 +68,7 @@ public static class NodeAkkaConfig
                     connection-string = {{connection}}
                     provider-name = "{{providerName}}"
                     auto-initialize = true
+                    materializer-dispatcher = "{{BlockingDispatcher}}"
                     {{journalTuning}}
                     {{EventAdapters}}
                   }
