@@ -75,4 +75,17 @@ public class RegistryCredentialTests
         Assert.That(CoseKeys.ToSpki(new byte[] { 0xa1, 0x01, 0x02 }, out _, out var why), Is.Null);
         Assert.That(why, Does.Contain("algorithm"));
     }
+
+    /// <summary>
+    /// Integers CBOR can carry but a COSE label (int) or value (long) cannot: refused with the reason, never an
+    /// OverflowException (found by the bundle fuzz campaign, seed 0x1c0f9712e3879d87, a bundle's credential key).
+    /// </summary>
+    [TestCase("a11a8000000003", TestName = "CoseKeys_LabelBeyondInt32_IsRefusedWithTheReason")]
+    [TestCase("a1031b8000000000000000", TestName = "CoseKeys_ValueBeyondInt64_IsRefusedWithTheReason")]
+    [TestCase("a1033b8000000000000000", TestName = "CoseKeys_NegativeValueBeyondInt64_IsRefusedWithTheReason")]
+    public void CoseKeys_IntegerOutOfRange_IsRefusedWithTheReason(string hex)
+    {
+        Assert.That(CoseKeys.ToSpki(Convert.FromHexString(hex), out _, out var why), Is.Null);
+        Assert.That(why, Does.Contain("not a well-formed CBOR map of integer labels"));
+    }
 }

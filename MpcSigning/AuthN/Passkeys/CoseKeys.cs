@@ -23,7 +23,8 @@ public static class CoseKeys
         {
             map = ReadMap(cose.ToArray());
         }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException)
+        // OverflowException: an integer CBOR carries but a label (int) or value (long) cannot
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException)
         {
             problem = "the COSE key is not a well-formed CBOR map of integer labels";
             return null;
