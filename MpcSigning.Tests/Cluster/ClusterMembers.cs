@@ -114,6 +114,31 @@ public sealed class ClusterMembers : IDisposable
             Assert.Fail($"member {member} did not come up within {UpWithin.TotalSeconds} s (exited: {m.Process.HasExited}):\n{m.Output}");
     }
 
+    /// <summary>
+    /// As a process supervisor would (systemd's Restart=on-failure): waits until <paramref name="member"/> is up, and
+    /// when its process exits first (downed while it rejoined, e.g. welcomed by a seed that was killed before it told
+    /// anyone, so the rest of the cluster ignores it until its split-brain resolver downs it) starts it again, at most
+    /// <paramref name="restarts"/> times. Returns the exit codes and last output lines of the restarts it made.
+    /// </summary>
+    public IReadOnlyList<string> WaitUpRestartingOnExit(string member, int restarts)
+    {
+        var made = new List<string>();
+        while (true)
+        {
+            var m = _running[member];
+            var done = Task.WaitAny([m.Up.Task, m.Process.WaitForExitAsync()], UpWithin);
+            if (done == 0) return made;
+            if (done != 1 || made.Count >= restarts)
+                Assert.Fail($"member {member} did not come up within {UpWithin.TotalSeconds} s (exited: {m.Process.HasExited}; " +
+                    $"restarted {made.Count} times after exiting):\n{m.Output}");
+            m.Process.WaitForExit(); // flushes the asynchronous output readers
+            made.Add($"exit {m.Process.ExitCode}: {string.Join(" | ", m.Output.Split('\n').TakeLast(2))}");
+            _running.TryRemove(member, out _);
+            m.Process.Dispose();
+            Start(member);
+        }
+    }
+
     /// <summary>Waits until <paramref name="member"/>'s process has exited by itself (a crash step) and forgets it.</summary>
     public int WaitExited(string member, TimeSpan within)
     {

@@ -22,6 +22,21 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
 
     public ConcurrentBag<Trial> Trials { get; } = [];
 
+    private long _killsEndedTicks; // 0 while members are still being killed
+
+    /// <summary>
+    /// The kills are over and every killed member is up again: from now on each session in flight has
+    /// <paramref name="settleWithin"/> to reach its final state. While members are still being killed a session may wait
+    /// longer (each signing attempt can meet another kill); that is progress delayed, not a session broken.
+    /// </summary>
+    public void KillsEnded() => Interlocked.Exchange(ref _killsEndedTicks, DateTime.UtcNow.Ticks);
+
+    /// <summary>When a session that started settling at <paramref name="from"/> must be final.</summary>
+    private DateTime SettleDeadline(DateTime from) =>
+        Interlocked.Read(ref _killsEndedTicks) is var ended and > 0
+            ? new DateTime(Math.Max(from.Ticks, ended), DateTimeKind.Utc) + settleWithin
+            : DateTime.MaxValue;
+
     /// <summary>One session by one driver's three people, start to final state, retrying what a kill interrupted.</summary>
     public async Task RunSessionAsync(int driver)
     {
@@ -64,9 +79,9 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
     /// <summary>Polls the session until it is final (signing resumes at its next message), then checks it.</summary>
     private async Task<Trial> SettleAsync(byte[] session, string hex, byte[] digest, List<string> acknowledged, string? refused)
     {
-        var deadline = DateTime.UtcNow + settleWithin;
+        var from = DateTime.UtcNow;
         SessionStatus? status = null;
-        while (DateTime.UtcNow < deadline)
+        while (DateTime.UtcNow < SettleDeadline(from))
         {
             try
             {
