@@ -18,9 +18,42 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
 {
     public enum Outcome { Completed, CleanlyFailed, NotStarted, Broken }
 
-    public sealed record Trial(string Session, Outcome Outcome, string Detail, IReadOnlyList<string> Acknowledged);
+    /// <summary>What became of one session driven during the campaign.</summary>
+    public sealed record SessionResult(string Session, Outcome Outcome, string Detail, IReadOnlyList<string> Acknowledged);
 
-    public ConcurrentBag<Trial> Trials { get; } = [];
+    /// <summary>One trial: the member killed, and the step each session in flight was at when it died.</summary>
+    public sealed record Kill(int Index, string Member, IReadOnlyList<(string Session, string Step)> InFlight);
+
+    public ConcurrentBag<SessionResult> Sessions { get; } = [];
+
+    public ConcurrentQueue<Kill> Kills { get; } = [];
+
+    /// <summary>Each driver's session and the step it is at (request, an approval, or the phase it was last seen in).</summary>
+    private readonly ConcurrentDictionary<int, (string Session, string Step)> _steps = new();
+
+    private readonly ConcurrentDictionary<string, string> _requestedAs = new();
+
+    /// <summary>Records trial <paramref name="index"/>: <paramref name="member"/> is being killed now.</summary>
+    public void RecordKill(int index, string member) =>
+        Kills.Enqueue(new Kill(index, member, _steps.Values.Where(s => s.Session != "").OrderBy(s => s.Step, StringComparer.Ordinal).ToList()));
+
+    /// <summary>The session an in-flight entry stands for (one killed during its request: the session the request made).</summary>
+    public string SessionOf(string inFlight) => _requestedAs.GetValueOrDefault(inFlight, inFlight);
+
+    /// <summary>
+    /// A trial's outcome: the worst outcome among the sessions in flight when its member was killed (broken, then cleanly
+    /// failed or not started, then completed); null when no session was in flight.
+    /// </summary>
+    public Outcome? OutcomeOf(Kill kill)
+    {
+        var outcomes = kill.InFlight
+            .Select(f => SessionOf(f.Session))
+            .Select(session => Sessions.FirstOrDefault(r => r.Session == session)?.Outcome ?? Outcome.NotStarted).ToList();
+        if (outcomes.Count == 0) return null;
+        if (outcomes.Contains(Outcome.Broken)) return Outcome.Broken;
+        if (outcomes.Contains(Outcome.CleanlyFailed)) return Outcome.CleanlyFailed;
+        return outcomes.Contains(Outcome.NotStarted) ? Outcome.NotStarted : Outcome.Completed;
+    }
 
     private long _killsEndedTicks; // 0 while members are still being killed
 
@@ -41,6 +74,8 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
     public async Task RunSessionAsync(int driver)
     {
         var digest = RandomNumberGenerator.GetBytes(32);
+        var pending = "request " + Convert.ToHexStringLower(digest)[..8];
+        _steps[driver] = (pending, "0 request");
         byte[] session;
         try
         {
@@ -48,15 +83,19 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
         }
         catch (Exception e) when (e is ServiceRefusedException || e.GetBaseException() is Akka.Actor.AskTimeoutException or TimeoutException)
         {
-            Trials.Add(new Trial("-", Outcome.NotStarted, "request not acknowledged: " + e.GetBaseException().Message, []));
+            Sessions.Add(new SessionResult(pending, Outcome.NotStarted, "request not acknowledged: " + e.GetBaseException().Message, []));
+            _steps.TryRemove(driver, out _);
             return;
         }
         var hex = Convert.ToHexStringLower(session);
+        _requestedAs[pending] = hex; // a kill during the request counts the session it made
+        var step = 0;
         var acknowledged = new List<string>();
         string? refused = null;
         foreach (var name in new[] { "Alice", "Bob", "Carol" })
         {
             var email = Email(name, driver);
+            _steps[driver] = (hex, $"{++step} approval by {name}");
             try
             {
                 await Retry(() => FlowCommands.ApproveAsync(client, session, name, email, authenticators));
@@ -73,12 +112,14 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
                 refused = "approval timed out: " + e.GetBaseException().Message;
             }
         }
-        Trials.Add(await SettleAsync(session, hex, digest, acknowledged, refused));
+        Sessions.Add(await SettleAsync(session, hex, digest, acknowledged, refused, driver));
+        _steps.TryRemove(driver, out _);
     }
 
     /// <summary>Polls the session until it is final (signing resumes at its next message), then checks it.</summary>
-    private async Task<Trial> SettleAsync(byte[] session, string hex, byte[] digest, List<string> acknowledged, string? refused)
+    private async Task<SessionResult> SettleAsync(byte[] session, string hex, byte[] digest, List<string> acknowledged, string? refused, int driver)
     {
+        _steps[driver] = (hex, "4 after the approvals");
         var from = DateTime.UtcNow;
         SessionStatus? status = null;
         while (DateTime.UtcNow < SettleDeadline(from))
@@ -86,6 +127,7 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
             try
             {
                 status = await client.Client.StatusAsync(session);
+                _steps[driver] = (hex, "4 after the approvals, " + status.Phase);
                 if (status.Phase is SessionPhase.Completed or SessionPhase.Failed or SessionPhase.Expired) break;
                 if (status.Phase == SessionPhase.AwaitingApprovals && refused is not null && status.Approvers.Count < 3)
                     break; // an approval was refused for good: the session waits for approvals (clean, with the reason)
@@ -95,22 +137,22 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
             }
             await Task.Delay(250);
         }
-        if (status is null) return new Trial(hex, Outcome.Broken, "no status within the settle time", acknowledged);
+        if (status is null) return new SessionResult(hex, Outcome.Broken, "no status within the settle time", acknowledged);
         var approvers = status.Approvers.Select(a => a.Email).ToHashSet();
         var lost = acknowledged.Where(a => !approvers.Contains(a)).ToList();
-        if (lost.Count > 0) return new Trial(hex, Outcome.Broken, "acknowledged approvals lost: " + string.Join(", ", lost), acknowledged);
+        if (lost.Count > 0) return new SessionResult(hex, Outcome.Broken, "acknowledged approvals lost: " + string.Join(", ", lost), acknowledged);
         var entries = (await Retry(() => client.Client.FindLogEntriesAsync(digest))).Entries;
-        if (entries.Count > 1) return new Trial(hex, Outcome.Broken, $"logged {entries.Count} times", acknowledged);
+        if (entries.Count > 1) return new SessionResult(hex, Outcome.Broken, $"logged {entries.Count} times", acknowledged);
         return status.Phase switch
         {
             SessionPhase.Completed when entries.Count == 1 && entries[0].LogIndex == status.LogIndex =>
-                new Trial(hex, Outcome.Completed, $"log index {status.LogIndex}", acknowledged),
-            SessionPhase.Completed => new Trial(hex, Outcome.Broken, "completed but not in the log", acknowledged),
+                new SessionResult(hex, Outcome.Completed, $"log index {status.LogIndex}", acknowledged),
+            SessionPhase.Completed => new SessionResult(hex, Outcome.Broken, "completed but not in the log", acknowledged),
             SessionPhase.Failed or SessionPhase.Expired when entries.Count == 0 =>
-                new Trial(hex, Outcome.CleanlyFailed, $"{status.Phase}: {status.Failure?.Message}", acknowledged),
+                new SessionResult(hex, Outcome.CleanlyFailed, $"{status.Phase}: {status.Failure?.Message}", acknowledged),
             SessionPhase.AwaitingApprovals when refused is not null && entries.Count == 0 =>
-                new Trial(hex, Outcome.CleanlyFailed, "approval refused: " + refused, acknowledged),
-            _ => new Trial(hex, Outcome.Broken,
+                new SessionResult(hex, Outcome.CleanlyFailed, "approval refused: " + refused, acknowledged),
+            _ => new SessionResult(hex, Outcome.Broken,
                 $"{status.Phase} after the settle time ({entries.Count} log entries){(status.Failure is { } f ? ": " + f.Message : "")}", acknowledged),
         };
     }

@@ -89,6 +89,8 @@ public class PostgresClusterTests
     /// before or after whichever event is being persisted), restarts it and waits until it is up. Every session ends
     /// completed, or cleanly failed with its reason; none is broken, none loses an acknowledged approval, none is logged
     /// twice; the log holds one entry per session and its root recomputed from every entry equals the last checkpoint's.
+    /// Each trial is recorded with the member killed and the step every session in flight was at (its request, an
+    /// approval, or the phase after the approvals), and counted completed, cleanly failed or broken by those sessions.
     /// MPCSIGN_KILL_TRIALS (default <see cref="DefaultTrials"/>) and MPCSIGN_KILL_SEED replay a campaign.
     /// </summary>
     [Test, Order(2)]
@@ -127,6 +129,7 @@ public class PostgresClusterTests
             var victim = candidates[random.Next(candidates.Length)];
             await Task.Delay(random.Next(0, MaxPauseBeforeKillMs));
             peakKb[victim] = Math.Max(peakKb.GetValueOrDefault(victim), _cluster.PeakRssKb(victim));
+            campaign.RecordKill(trial, victim);
             _cluster.Kill(victim);
             var restartClock = System.Diagnostics.Stopwatch.StartNew();
             _cluster.Start(victim);
@@ -162,17 +165,25 @@ public class PostgresClusterTests
         await Task.WhenAll(drivers);
         foreach (var m in ClusterMembers.Names.Append("coordinator-2")) peakKb[m] = Math.Max(peakKb.GetValueOrDefault(m), _cluster.PeakRssKb(m));
 
-        var byOutcome = campaign.Trials.GroupBy(x => x.Outcome).ToDictionary(g => g.Key, g => g.Count());
+        var byOutcome = campaign.Sessions.GroupBy(x => x.Outcome).ToDictionary(g => g.Key, g => g.Count());
         var (entries, sessions, rootMatches, logDetail) = KillCampaign.CheckLog(_database.ConnectionString);
         TestContext.Progress.WriteLine($"kill campaign: kills {string.Join(", ", kills.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}; " +
             $"sessions {string.Join(", ", byOutcome.Select(o => $"{o.Key} {o.Value}"))}; log {entries} entries, {sessions} sessions, root matches {rootMatches} ({logDetail}); " +
             $"peak RSS kB {string.Join(", ", peakKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
-        foreach (var failed in campaign.Trials.Where(x => x.Outcome != KillCampaign.Outcome.Completed).Take(20))
+        foreach (var failed in campaign.Sessions.Where(x => x.Outcome != KillCampaign.Outcome.Completed).Take(20))
             TestContext.Progress.WriteLine($"  {failed.Outcome} {failed.Session}: {failed.Detail}");
+        // per trial: the member killed, the step of each session in flight, and the worst outcome among those sessions
+        var byTrial = campaign.Kills.GroupBy(k => campaign.OutcomeOf(k)?.ToString() ?? "no session in flight").ToDictionary(g => g.Key, g => g.Count());
+        var bySteps = campaign.Kills.SelectMany(k => k.InFlight).GroupBy(f => f.Step[2..]).OrderBy(g => g.Key, StringComparer.Ordinal);
+        TestContext.Progress.WriteLine($"kill campaign: trials {string.Join(", ", byTrial.Select(o => $"{o.Key} {o.Value}"))}; " +
+            $"steps the sessions in flight were at when a member died: {string.Join(", ", bySteps.Select(g => $"{g.Key} {g.Count()}"))}");
+        foreach (var k in campaign.Kills)
+            TestContext.Out.WriteLine($"  trial {k.Index + 1}: {k.Member} killed; {campaign.OutcomeOf(k)?.ToString() ?? "no session in flight"}; " +
+                string.Join("; ", k.InFlight.Select(f => $"{campaign.SessionOf(f.Session)} at {f.Step[2..]}")));
 
-        Assert.That(campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Select(x => $"{x.Session}: {x.Detail}"), Is.Empty,
+        Assert.That(campaign.Sessions.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Select(x => $"{x.Session}: {x.Detail}"), Is.Empty,
             "broken sessions; what the members logged of them:\n" + string.Join("\n",
-                campaign.Trials.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Take(3).Select(x => History(x.Session))));
+                campaign.Sessions.Where(x => x.Outcome == KillCampaign.Outcome.Broken).Take(3).Select(x => History(x.Session))));
         Assert.That(entries, Is.EqualTo(sessions), "one log entry per session");
         Assert.That(rootMatches, Is.True, logDetail);
         Assert.That(byOutcome.GetValueOrDefault(KillCampaign.Outcome.Completed), Is.GreaterThan(0), "sessions complete between the kills");
