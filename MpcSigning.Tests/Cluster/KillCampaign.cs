@@ -35,7 +35,7 @@ internal sealed class KillCampaign(ClusterConnection client, string authenticato
 
     /// <summary>Records trial <paramref name="index"/>: <paramref name="member"/> is being killed now.</summary>
     public void RecordKill(int index, string member) =>
-        Kills.Enqueue(new Kill(index, member, _steps.Values.Where(s => s.Session != "").OrderBy(s => s.Step, StringComparer.Ordinal).ToList()));
+        Kills.Enqueue(new Kill(index, member, _steps.Values.OrderBy(s => s.Step, StringComparer.Ordinal).ToList()));
 
     /// <summary>The session an in-flight entry stands for (one killed during its request: the session the request made).</summary>
     public string SessionOf(string inFlight) => _requestedAs.GetValueOrDefault(inFlight, inFlight);
