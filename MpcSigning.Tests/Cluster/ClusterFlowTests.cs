@@ -193,6 +193,7 @@ public class ClusterFlowTests
         _cluster.Kill("coordinator");
         _cluster.Start("coordinator");
         _cluster.WaitUp("coordinator");
+        await AwaitServicesAsync(); // the coordinator singleton starts on the new member a moment after it is up
 
         var kept = await _client.Client.StatusAsync(session);
         Assert.That(kept.Approvers.Select(a => a.Email), Is.EqualTo(new[] { Email("Alice"), Email("Bob") }), "approvals persisted before the kill");
