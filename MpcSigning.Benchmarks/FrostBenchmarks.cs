@@ -119,4 +119,18 @@ public class FrostBenchmarks
         var shares = _signers.Select(s => s.Sign(package)).ToArray();
         return FrostAggregator.Aggregate(package, shares, _validatedKeys);
     }
+
+    /// <summary>
+    /// <see cref="WholeSignature"/> with the signers' group commitments dropped before aggregation, so the aggregator
+    /// computes R itself: the path before shares carried R, and still the one for shares without it.
+    /// </summary>
+    [Benchmark]
+    public byte[] WholeSignatureAggregatorComputesR()
+    {
+        var package = new SigningPackage { Message = ByteString.CopyFrom(Message) };
+        foreach (var s in _signers) package.Commitments.Add(s.Commit());
+        var shares = _signers.Select(s => s.Sign(package)).ToArray();
+        foreach (var share in shares) share.GroupCommitment = ByteString.Empty;
+        return FrostAggregator.Aggregate(package, shares, _validatedKeys);
+    }
 }

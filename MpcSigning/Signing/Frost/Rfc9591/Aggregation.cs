@@ -18,12 +18,14 @@ public static class FrostAggregator
     /// signature (libsodium) under the group key, which <paramref name="publicKeys"/> validated once. Needs exactly
     /// one share from each signer in the package.
     /// <para>
-    /// The first attempt decodes the commitments without their subgroup checks: the aggregator's only output is the
-    /// signature, and one that verifies under a valid group key is a valid signature (its R equals [z]B - [c]PK, a
-    /// prime-order element, byte for byte) whatever the commitments were. Every honest signer has already checked
-    /// every commitment in full before answering (<see cref="FrostParticipant.Sign"/>). Only when that signature does
-    /// not verify is every element checked (an invalid one names its sender) and every share verified (section 5.4),
-    /// and the exception names the signers to blame.
+    /// Every attempt before the last is a shortcut whose only output is a signature that verifies under a valid group
+    /// key, and such a signature is valid whatever went into it: libsodium accepts it only when its R equals
+    /// [z]B - [c]PK byte for byte, a prime-order element, with c bound to that R, the key and the message. First, when
+    /// every share carries the same group commitment R (each signer computed it in round two), R || sum is tried
+    /// without computing R here. Then R is computed from the commitments decoded without their subgroup checks (every
+    /// honest signer checked every commitment in full before answering, <see cref="FrostParticipant.Sign"/>). Only
+    /// when that signature does not verify either is every element checked (an invalid one names its sender) and every
+    /// share verified (section 5.4), and the exception names the signers to blame.
     /// </para>
     /// </summary>
     public static byte[] Aggregate(SigningPackage package, IReadOnlyList<SignatureShare> shares, FrostPublicKeys publicKeys)
@@ -33,12 +35,19 @@ public static class FrostAggregator
         ArgumentNullException.ThrowIfNull(publicKeys);
         var keys = publicKeys.Keys;
         var message = package.Message.Span;
-        var list = CommitmentList.Decode(package.Commitments, validate: false);
-        SigningSet.Check(list, keys);
-        var z = ShareSet(list, shares);
+        var identifiers = CommitmentList.Identifiers(package.Commitments);
+        SigningSet.Check(identifiers, keys);
+        var z = ShareSet(identifiers, shares);
         var sum = new byte[Group.ScalarSize];
         foreach (var share in z) Interop.Sodium.ScalarAdd(sum, sum, share);
 
+        if (AgreedGroupCommitment(shares) is { } agreed)
+        {
+            byte[] signature = [.. agreed, .. sum];
+            if (Ed25519.Verify(keys.GroupPublicKey, message, signature)) return signature;
+        }
+
+        var list = CommitmentList.Decode(package.Commitments, validate: false);
         if (TryCreateContext(keys.GroupPublicKey, list, message) is { } first)
         {
             byte[] signature = [.. first.R, .. sum];
@@ -61,6 +70,16 @@ public static class FrostAggregator
             "aggregation: every share verifies but the signature does not; the public key package does not match the signers' keys.");
     }
 
+    /// <summary>The group commitment every share carries, or null when one carries none, a wrong length or another.</summary>
+    private static byte[]? AgreedGroupCommitment(IReadOnlyList<SignatureShare> shares)
+    {
+        var r = shares[0].GroupCommitment;
+        if (r.Length != Group.ElementSize) return null;
+        for (var i = 1; i < shares.Count; i++)
+            if (!shares[i].GroupCommitment.Equals(r)) return null;
+        return r.ToByteArray();
+    }
+
     /// <summary>The signing context, or null when the commitments sum to the identity (the checked path explains why).</summary>
     private static SigningContext? TryCreateContext(byte[] groupPublicKey, IReadOnlyList<Commitment> list, ReadOnlySpan<byte> message)
     {
@@ -75,36 +94,36 @@ public static class FrostAggregator
     }
 
     /// <summary>The shares in commitment-list order: one per signer, each a canonical scalar.</summary>
-    private static byte[][] ShareSet(IReadOnlyList<Commitment> list, IReadOnlyList<SignatureShare> shares)
+    private static byte[][] ShareSet(uint[] identifiers, IReadOnlyList<SignatureShare> shares)
     {
         var byId = new Dictionary<uint, SignatureShare>();
         foreach (var s in shares)
         {
-            if (list.All(c => c.Identifier != s.Identifier) || !byId.TryAdd(s.Identifier, s))
+            if (Array.IndexOf(identifiers, s.Identifier) < 0 || !byId.TryAdd(s.Identifier, s))
                 throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
                     $"aggregation: a share from {s.Identifier} is unexpected or repeated; send one share per signer in the package.", s.Identifier);
         }
-        var missing = list.Where(c => !byId.ContainsKey(c.Identifier)).Select(c => c.Identifier).ToArray();
+        var missing = identifiers.Where(id => !byId.ContainsKey(id)).ToArray();
         if (missing.Length > 0)
             throw new FrostException(FrostError.TooFewSigners,
                 $"aggregation: no signature share from {string.Join(", ", missing)}; every signer in the package must answer.", missing);
-        return list.Select(c => Group.DeserializeScalar(byId[c.Identifier].Share, $"signature share of {c.Identifier}", c.Identifier)).ToArray();
+        return identifiers.Select(id => Group.DeserializeScalar(byId[id].Share, $"signature share of {id}", id)).ToArray();
     }
 }
 
 /// <summary>Checks on the signing set that both signers and the aggregator make.</summary>
 internal static class SigningSet
 {
-    public static void Check(IReadOnlyList<Commitment> list, PublicKeys keys)
+    public static void Check(IReadOnlyList<uint> identifiers, PublicKeys keys)
     {
-        if (list.Count < keys.MinSigners)
+        if (identifiers.Count < keys.MinSigners)
             throw new FrostException(FrostError.TooFewSigners,
-                $"signing package: {list.Count} signers, but the threshold is {keys.MinSigners}; collect more commitments.");
-        foreach (var c in list)
+                $"signing package: {identifiers.Count} signers, but the threshold is {keys.MinSigners}; collect more commitments.");
+        foreach (var id in identifiers)
         {
-            if (!keys.VerifyingShares.ContainsKey(c.Identifier))
+            if (!keys.VerifyingShares.ContainsKey(id))
                 throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
-                    $"signing package: identifier {c.Identifier} did not take part in key generation.", c.Identifier);
+                    $"signing package: identifier {id} did not take part in key generation.", id);
         }
     }
 }

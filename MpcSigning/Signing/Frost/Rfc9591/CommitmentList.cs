@@ -27,15 +27,7 @@ internal static class CommitmentList
         uint previous = 0;
         foreach (var c in list)
         {
-            if (c.Identifier == 0)
-                throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
-                    "signing package: a commitment has identifier 0; identifiers start at 1 (RFC 9591 section 4.1).");
-            if (c.Identifier == previous)
-                throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
-                    $"signing package: identifier {c.Identifier} has two commitments; each signer commits once.", c.Identifier);
-            if (c.Identifier < previous)
-                throw new FrostException(FrostError.UnsortedCommitments,
-                    $"signing package: identifier {c.Identifier} follows {previous}; sort commitments by identifier (RFC 9591 section 4.3).");
+            CheckOrder(c.Identifier, previous);
             var trusted = !validate || (own is not null && own.Equals(c));
             var hiding = Group.DecodeElement(c.Hiding, $"signing package: hiding commitment of {c.Identifier}", c.Identifier, trusted);
             var binding = Group.DecodeElement(c.Binding, BindingWhat(c.Identifier), c.Identifier, trusted);
@@ -43,6 +35,35 @@ internal static class CommitmentList
             previous = c.Identifier;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The list's identifiers, with the same checks as <see cref="Decode"/> makes on them (non-zero, strictly
+    /// ascending) and no point decoded: for the aggregator's attempt with the signers' group commitment.
+    /// </summary>
+    public static uint[] Identifiers(IReadOnlyList<SigningCommitments> list)
+    {
+        var result = new uint[list.Count];
+        uint previous = 0;
+        for (var i = 0; i < list.Count; i++)
+        {
+            CheckOrder(list[i].Identifier, previous);
+            previous = result[i] = list[i].Identifier;
+        }
+        return result;
+    }
+
+    private static void CheckOrder(uint identifier, uint previous)
+    {
+        if (identifier == 0)
+            throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
+                "signing package: a commitment has identifier 0; identifiers start at 1 (RFC 9591 section 4.1).");
+        if (identifier == previous)
+            throw new FrostException(FrostError.UnknownOrDuplicateIdentifier,
+                $"signing package: identifier {identifier} has two commitments; each signer commits once.", identifier);
+        if (identifier < previous)
+            throw new FrostException(FrostError.UnsortedCommitments,
+                $"signing package: identifier {identifier} follows {previous}; sort commitments by identifier (RFC 9591 section 4.3).");
     }
 
     public static string BindingWhat(uint identifier) => $"signing package: binding commitment of {identifier}";
