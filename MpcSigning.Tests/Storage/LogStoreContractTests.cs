@@ -123,9 +123,45 @@ public class LogStoreContractTests(string kind)
     public void AddUnlessLogged_IndexTakenByAnotherSession_FailsInsteadOfOverwriting()
     {
         using var store = _store.OpenLogStore();
-        using var tx = store.BeginBatch();
-        tx.AddUnlessLogged(At(0, 0));
-        Assert.That(() => tx.AddUnlessLogged(At(0, 1)), Throws.InstanceOf<System.Data.Common.DbException>());
+        using (var tx = store.BeginBatch())
+        {
+            tx.AddUnlessLogged(At(0, 0));
+            // a store may stage rows until the commit: the batch fails there at the latest, and as a whole
+            Assert.That(() =>
+            {
+                tx.AddUnlessLogged(At(0, 1));
+                tx.Commit([new TileWrite(0, 0, new byte[64])], 2, "n2");
+            }, Throws.InstanceOf<System.Data.Common.DbException>());
+        }
+        Assert.That((store.CountEntries(), store.LatestCheckpoint()), Is.EqualTo((0L, ((long Size, string Checkpoint)?)null)));
+    }
+
+    [Test]
+    public void Prepare_SomeSessionsLoggedSomeRepeatedSomeNotNamed_EachAnsweredAsWithoutIt()
+    {
+        using var store = _store.OpenLogStore();
+        using (var tx = store.BeginBatch())
+        {
+            tx.AddUnlessLogged(At(0, 10));
+            tx.AddUnlessLogged(At(1, 11));
+            tx.Commit([new TileWrite(0, 0, new byte[64])], 2, "n2");
+        }
+        using (var tx = store.BeginBatch())
+        {
+            tx.Prepare([TempDataDir.Entry(11).SessionId, TempDataDir.Entry(12).SessionId, TempDataDir.Entry(12).SessionId, "session-never"]);
+            Assert.That(tx.AddUnlessLogged(At(2, 11))?.LogIndex, Is.EqualTo(1), "logged by the earlier batch, named");
+            Assert.That(tx.AddUnlessLogged(At(2, 12)), Is.Null, "new, named");
+            Assert.That(tx.AddUnlessLogged(At(3, 12))?.LogIndex, Is.EqualTo(2), "repeated within the batch");
+            Assert.That(tx.AddUnlessLogged(At(3, 10))?.LogIndex, Is.Zero, "logged by the earlier batch, not named");
+            Assert.That(tx.AddUnlessLogged(At(3, 13)), Is.Null, "new, not named");
+            tx.Commit([new TileWrite(0, 0, new byte[128])], 4, "n4");
+        }
+        Assert.That(store.CountEntries(), Is.EqualTo(4));
+        Assert.That(Enumerable.Range(0, 4).Select(i => store.Get(i)!.SessionId),
+            Is.EqualTo(new[] { 10, 11, 12, 13 }.Select(i => TempDataDir.Entry(i).SessionId)));
+        Assert.That(store.Get(2)!.CanonicalBody, Is.EqualTo(TempDataDir.Entry(12).CanonicalBody));
+        Assert.That(store.Get(3)!.Attachment, Is.EqualTo(TempDataDir.Entry(13).Attachment));
+        Assert.That(store.FindByArtifactDigest(TempDataDir.Entry(13).ArtifactDigestHex).Single().LogIndex, Is.EqualTo(3));
     }
 
     [Test]

@@ -62,6 +62,7 @@ public class FailingBatchTests
 
         private sealed class Batch(FailingStore owner, ILogBatch inner) : ILogBatch
         {
+            public void Prepare(IReadOnlyList<string> sessionIds) => inner.Prepare(sessionIds);
             public LogEntry? AddUnlessLogged(SequencedEntry entry) => inner.AddUnlessLogged(entry);
 
             public void Commit(IReadOnlyList<TileWrite> tiles, long newSize, string checkpoint)

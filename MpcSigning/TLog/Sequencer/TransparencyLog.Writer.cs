@@ -42,6 +42,7 @@ public partial class TransparencyLog
         {
             using (var tx = _store.BeginBatch())
             {
+                tx.Prepare(batch.ConvertAll(p => p.Entry.SessionId));
                 for (var i = 0; i < batch.Count; i++)
                     outcomes[i] = Sequence(tx, batch[i], now);
                 if (_levels.Size == oldSize)

@@ -39,9 +39,16 @@ public interface ILogStore : IDisposable
 public interface ILogBatch : IDisposable
 {
     /// <summary>
+    /// Names the sessions this batch is about to add (before the first <see cref="AddUnlessLogged"/>), so a store whose
+    /// every lookup is a round trip can find the logged ones with one query. Optional: a store may ignore it, and
+    /// <see cref="AddUnlessLogged"/> must answer correctly for a session not named here.
+    /// </summary>
+    void Prepare(IReadOnlyList<string> sessionIds) { }
+
+    /// <summary>
     /// Stages the entry at its index, unless its session is already logged (committed earlier or staged in
     /// this batch): then nothing is staged and the logged entry is returned. Lookups by session and by digest
-    /// find the entry once <see cref="Commit"/> has returned.
+    /// find the entry once <see cref="Commit"/> has returned; a store may hold staged rows back until Commit.
     /// </summary>
     LogEntry? AddUnlessLogged(SequencedEntry entry);
 

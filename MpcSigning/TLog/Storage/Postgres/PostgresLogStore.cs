@@ -131,11 +131,19 @@ public sealed class PostgresLogStore : ILogStore
 
     public void Dispose() => _writer?.Dispose();
 
-    /// <summary>One transaction on the writer connection, fenced by the epoch row it locks first.</summary>
+    /// <summary>
+    /// One transaction on the writer connection, fenced by the epoch row it locks first. The batch's sessions are
+    /// looked up with one query (<see cref="Prepare"/>) and its new entries written with one INSERT at commit, so a
+    /// batch of any size is a handful of round trips: the epoch lock, the lookup, the entries, the tiles, the
+    /// checkpoint and the commit. The session index stays UNIQUE, so a session can still never be logged twice.
+    /// </summary>
     private sealed class Batch : ILogBatch
     {
         private readonly NpgsqlConnection _c;
         private readonly NpgsqlTransaction _tx;
+        private readonly Dictionary<string, LogEntry> _logged = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _prepared = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, LogEntry> _staged = new(StringComparer.Ordinal);
         private bool _done;
 
         public Batch(PostgresLogStore store, NpgsqlConnection c)
@@ -158,26 +166,44 @@ public sealed class PostgresLogStore : ILogStore
             }
         }
 
+        public void Prepare(IReadOnlyList<string> sessionIds)
+        {
+            var wanted = sessionIds.Where(s => !_prepared.Contains(s)).Distinct(StringComparer.Ordinal).ToArray();
+            if (wanted.Length == 0) return;
+            foreach (var e in Query(_c, _tx, $"SELECT {EntryColumns} FROM tlog_entries WHERE session_id = ANY(@v)", wanted))
+                _logged[e.SessionId] = e;
+            _prepared.UnionWith(wanted);
+        }
+
         public LogEntry? AddUnlessLogged(SequencedEntry e)
         {
             var session = e.Entry.SessionId;
-            // reads through this transaction see rows staged earlier in the batch as well as committed ones
-            var logged = Query(_c, _tx, $"SELECT {EntryColumns} FROM tlog_entries WHERE session_id = @v", session).FirstOrDefault();
-            if (logged is not null) return logged;
-            using var cmd = new NpgsqlCommand(
-                $"INSERT INTO tlog_entries ({EntryColumns}) VALUES (@i, @t, @b, @d, @s, @a)", _c, _tx);
-            cmd.Parameters.AddWithValue("i", e.Index);
-            cmd.Parameters.AddWithValue("t", e.IntegratedTime);
-            cmd.Parameters.AddWithValue("b", NpgsqlDbType.Bytea, e.Entry.CanonicalBody);
-            cmd.Parameters.AddWithValue("d", e.Entry.ArtifactDigestHex);
-            cmd.Parameters.AddWithValue("s", session);
-            cmd.Parameters.AddWithValue("a", NpgsqlDbType.Bytea, e.Entry.Attachment);
-            cmd.ExecuteNonQuery();
+            if (_staged.TryGetValue(session, out var staged)) return staged;
+            if (!_prepared.Contains(session)) Prepare([session]);
+            if (_logged.TryGetValue(session, out var logged)) return logged;
+            _staged.Add(session, new LogEntry(e.Index, e.IntegratedTime, e.Entry.CanonicalBody, e.Entry.ArtifactDigestHex, session, e.Entry.Attachment));
             return null;
+        }
+
+        /// <summary>The staged entries as one INSERT of parallel arrays (unnest keeps them row by row, in order).</summary>
+        private void InsertStaged()
+        {
+            if (_staged.Count == 0) return;
+            var rows = _staged.Values.ToArray();
+            using var cmd = new NpgsqlCommand(
+                $"INSERT INTO tlog_entries ({EntryColumns}) SELECT * FROM unnest(@i, @t, @b, @d, @s, @a)", _c, _tx);
+            cmd.Parameters.AddWithValue("i", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.LogIndex).ToArray());
+            cmd.Parameters.AddWithValue("t", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.IntegratedTime).ToArray());
+            cmd.Parameters.AddWithValue("b", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => r.CanonicalBody).ToArray());
+            cmd.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.ArtifactDigestHex).ToArray());
+            cmd.Parameters.AddWithValue("s", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.SessionId).ToArray());
+            cmd.Parameters.AddWithValue("a", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => r.Attachment).ToArray());
+            cmd.ExecuteNonQuery();
         }
 
         public void Commit(IReadOnlyList<TileWrite> tiles, long newSize, string checkpoint)
         {
+            InsertStaged();
             if (tiles.Count > 0)
             {
                 using var batch = new NpgsqlBatch(_c, _tx);
