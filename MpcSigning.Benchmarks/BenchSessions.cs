@@ -26,7 +26,8 @@ internal static class BenchSessions
         }));
     }
 
-    private static async Task OneAsync(NodeClient client, RelyingParty rp, string auth, int slot)
+    /// <summary>One whole session with the approvers of <paramref name="slot"/>.</summary>
+    public static async Task OneAsync(NodeClient client, RelyingParty rp, string auth, int slot)
     {
         var digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var requested = await client.RequestSigningAsync(digest, "artifact", "bench");

@@ -4,6 +4,9 @@ namespace MpcSigning.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) =>
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["profile-sessions", ..]) SessionProfileDriver.Run(args[1..]);
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Cbor;
 using System.Security.Cryptography;
 using NSec.Cryptography;
@@ -13,8 +14,35 @@ public static class CoseKeys
 {
     public const int Es256 = -7, EdDsa = -8, Rs256 = -257;
 
+    /// <summary>
+    /// Conversions that succeeded, by the exact COSE bytes. The platform's key import behind one (for P-256, OpenSSL's
+    /// key check costs scalar multiplications) ran twice per WebAuthn check, for the same few enrolled keys, and was
+    /// the largest single item of a whole session's CPU (issue 13's profile). The conversion is a pure function of the
+    /// bytes, so a hit returns a copy of what the import gave; a refused key is not kept and is examined again each
+    /// time. Bounded: emptied when full.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, (byte[] Spki, int Alg)> Converted = new();
+
+    private const int MaxConverted = 4096;
+
     /// <summary>The key's SubjectPublicKeyInfo DER and its COSE algorithm, or null with a reason.</summary>
     public static byte[]? ToSpki(ReadOnlySpan<byte> cose, out int alg, out string problem)
+    {
+        var id = Convert.ToBase64String(cose);
+        if (Converted.TryGetValue(id, out var known))
+        {
+            alg = known.Alg;
+            problem = "";
+            return (byte[])known.Spki.Clone();
+        }
+        var spki = Import(cose, out alg, out problem);
+        if (spki is null) return null;
+        if (Converted.Count >= MaxConverted) Converted.Clear();
+        Converted[id] = ((byte[])spki.Clone(), alg);
+        return spki;
+    }
+
+    private static byte[]? Import(ReadOnlySpan<byte> cose, out int alg, out string problem)
     {
         alg = 0;
         problem = "";

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace MpcSigning.Benchmarks;
+
+/// <summary>
+/// Whole sessions in a loop in one long-lived process, for attaching a profiler (dotnet-trace, perf) to a steady state:
+/// <c>profile-sessions IN_FLIGHT WARMUP_S MEASURE_S [READY_FILE]</c>. After the warm-up it writes its process id to
+/// READY_FILE, then runs MEASURE_S seconds and prints sessions/s, process CPU ms per session (user and kernel, from
+/// /proc/self/stat), wall latency percentiles, GC counts and bytes allocated per session.
+/// </summary>
+internal static class SessionProfileDriver
+{
+    public static void Run(string[] args)
+    {
+        if (args.Length < 3 || !int.TryParse(args[0], out var inFlight) || !int.TryParse(args[1], out var warmup) || !int.TryParse(args[2], out var measure))
+        {
+            Console.Error.WriteLine("usage: profile-sessions IN_FLIGHT WARMUP_SECONDS MEASURE_SECONDS [READY_FILE]");
+            Environment.Exit(2);
+            return;
+        }
+        var bench = BenchNode.Start(Enumerable.Range(0, inFlight).SelectMany(BenchSessions.Approvers));
+        try
+        {
+            Loop(bench, inFlight, TimeSpan.FromSeconds(warmup), null);
+            if (args.Length > 3) File.WriteAllText(args[3], Environment.ProcessId.ToString());
+            var (cpu0, gc0, alloc0) = (ProcCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
+            var latencies = new List<double>();
+            var wall = Stopwatch.StartNew();
+            Loop(bench, inFlight, TimeSpan.FromSeconds(measure), latencies);
+            var seconds = wall.Elapsed.TotalSeconds;
+            var (cpu1, gc1, alloc1) = (ProcCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
+            var n = latencies.Count;
+            latencies.Sort();
+            double P(double q) => latencies[Math.Min(n - 1, (int)(q * n))];
+            Console.WriteLine($"in-flight {inFlight}: {n} sessions in {seconds:F1} s = {n / seconds:F1} sessions/s");
+            Console.WriteLine($"cpu ms/session: user {(cpu1.User - cpu0.User) / n:F2} kernel {(cpu1.Kernel - cpu0.Kernel) / n:F2} total {(cpu1.User + cpu1.Kernel - cpu0.User - cpu0.Kernel) / n:F2}; cores busy {(cpu1.User + cpu1.Kernel - cpu0.User - cpu0.Kernel) / 1000 / seconds:F2}");
+            Console.WriteLine($"wall ms/session: p50 {P(0.5):F2} p90 {P(0.9):F2} p99 {P(0.99):F2} min {latencies[0]:F2}");
+            Console.WriteLine($"gc gen0/1/2: {gc1.G0 - gc0.G0}/{gc1.G1 - gc0.G1}/{gc1.G2 - gc0.G2}; allocated {(alloc1 - alloc0) / n / 1024.0:F0} KiB/session");
+        }
+        finally
+        {
+            bench.Stop();
+        }
+    }
+
+    private static void Loop(BenchNode bench, int inFlight, TimeSpan duration, List<double>? latencies)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        Task.WhenAll(Enumerable.Range(0, inFlight).Select(async slot =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await BenchSessions.OneAsync(bench.Host.Client, bench.Host.RelyingParty, bench.Auth, slot);
+                if (latencies is not null)
+                    lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })).GetAwaiter().GetResult();
+    }
+
+    /// <summary>User and kernel CPU milliseconds of this process, fields 14 and 15 of /proc/self/stat (clock ticks of 10 ms).</summary>
+    private static (double User, double Kernel) ProcCpu()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) * 10.0, long.Parse(fields[12]) * 10.0);
+    }
+
+    private static (int G0, int G1, int G2) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+}
