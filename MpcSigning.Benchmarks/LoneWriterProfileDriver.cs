@@ -28,6 +28,8 @@ internal static class LoneWriterProfileDriver
             Append(where, warmup, measure, args.Length > 4 ? args[4] : null);
         else if (args is ["floors", var s] && int.TryParse(s, out var seconds))
             Floors(seconds);
+        else if (args is ["parts"])
+            Parts();
         else
         {
             Console.Error.WriteLine("usage: profile-lonewriter append fresh|1m WARMUP_S MEASURE_S [READY_FILE] | profile-lonewriter floors SECONDS");
@@ -60,7 +62,8 @@ internal static class LoneWriterProfileDriver
         }
     }
 
-    private static void Loop(SqliteTransparencyLog log, int seconds, List<double>? latencies)
+    /// <summary>Awaits each append on a thread-pool thread, as the benchmark's writer (TLogBench.Append) does.</summary>
+    private static void Loop(SqliteTransparencyLog log, int seconds, List<double>? latencies) => Task.Run(async () =>
     {
         var until = Stopwatch.GetTimestamp() + seconds * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < until)
@@ -69,11 +72,11 @@ internal static class LoneWriterProfileDriver
             foreach (var e in entries)
             {
                 var start = Stopwatch.GetTimestamp();
-                log.AppendAsync(e, CancellationToken.None).GetAwaiter().GetResult();
+                await log.AppendAsync(e, CancellationToken.None);
                 latencies?.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
             }
         }
-    }
+    }).GetAwaiter().GetResult();
 
     private static void Floors(int seconds)
     {
@@ -95,6 +98,33 @@ internal static class LoneWriterProfileDriver
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>
+    /// The writer's CPU stages in a tight loop (warm caches: a lower bound of their cost on the commit path): the
+    /// checkpoint's right edge and signature at 50,000 and 1,000,000 leaves, a leaf hash, a signed entry timestamp.
+    /// </summary>
+    private static void Parts()
+    {
+        var options = new TLogOptions();
+        using var key = MpcSigning.TLog.Checkpoints.LogKey.FromSeed(new byte[32]);
+        var body = TLogBench.Entries(1)[0].CanonicalBody;
+        foreach (var size in new[] { 50_000, 1_000_000 })
+        {
+            var levels = new MpcSigning.TLog.Merkle.HashLevels();
+            var leaf = MpcSigning.TLog.Merkle.Rfc9162.HashLeaf(body);
+            for (var i = 0; i < size; i++) levels.AppendLeafHash(leaf);
+            Report($"append leaf + right edge at {size}", Timed(2, () =>
+            {
+                levels.AppendLeafHash(leaf);
+                MpcSigning.TLog.Merkle.RightEdge.Compute(levels, levels.Size);
+            }));
+            var root = MpcSigning.TLog.Merkle.RightEdge.Compute(levels, levels.Size).Root;
+            Report($"checkpoint sign at {size}", Timed(2, () =>
+                MpcSigning.TLog.Checkpoints.CheckpointSigner.Sign(new MpcSigning.TLog.Checkpoints.Checkpoint(options.Origin, levels.Size, root), key, options.KeyName)));
+        }
+        Report("leaf hash (~650 B body)", Timed(2, () => MpcSigning.TLog.Merkle.Rfc9162.HashLeaf(body)));
+        Report("signed entry timestamp", Timed(2, () => MpcSigning.TLog.Rekor.SignedEntryTimestamp.Sign(key.SecretKey, body, 1, new byte[32], 1)));
     }
 
     /// <summary>The benchmark's baseline: 100 bytes written at offset 0 of a 4 KB file, then fsync.</summary>
