@@ -24,12 +24,17 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
         if (!text.EndsWith('\n')) throw new ArgumentException("note text must end with a newline", nameof(text));
         var data = Encoding.UTF8.GetBytes(text);
         var sb = new StringBuilder(text).Append('\n');
+        // Ed25519 signing is deterministic (RFC 8032 section 5.1.6): a later line by the same key (the log's C2SP and
+        // Sigstore lines) carries the same signature bytes, so it is made once.
+        (Key Key, byte[] Signature)? last = null;
         foreach (var s in signers)
         {
             if (!NoteKey.IsValidName(s.Name)) throw new ArgumentException($"'{s.Name}' is not a valid key name", nameof(signers));
             var blob = new byte[4 + Ed25519.SignatureSize];
             BinaryPrimitives.WriteUInt32BigEndian(blob, s.KeyHint);
-            Ed25519.Sign(s.SecretKey, data).CopyTo(blob, 4);
+            var signature = last is { } l && ReferenceEquals(l.Key, s.SecretKey) ? l.Signature : Ed25519.Sign(s.SecretKey, data);
+            last = (s.SecretKey, signature);
+            signature.CopyTo(blob, 4);
             sb.Append(Dash).Append(s.Name).Append(' ').Append(Convert.ToBase64String(blob)).Append('\n');
         }
         return sb.ToString();
