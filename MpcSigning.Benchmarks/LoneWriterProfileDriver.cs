@@ -47,12 +47,12 @@ internal static class LoneWriterProfileDriver
         {
             Loop(log, warmup, null);
             if (ready is not null) File.WriteAllText(ready, Environment.ProcessId.ToString());
-            var cpu0 = ProcCpu();
+            var cpu0 = ProfileStats.ProcessCpu();
             var lat = new List<double>();
             var wall = Stopwatch.StartNew();
             Loop(log, measure, lat);
             var secs = wall.Elapsed.TotalSeconds;
-            var cpu1 = ProcCpu();
+            var cpu1 = ProfileStats.ProcessCpu();
             Report($"lone writer append ({where}, log size {log.Size})", lat);
             Console.WriteLine($"  {lat.Count} appends in {secs:F1} s; process cpu us/append: user {(cpu1.User - cpu0.User) * 1000 / lat.Count:F0} kernel {(cpu1.Kernel - cpu0.Kernel) * 1000 / lat.Count:F0}");
         }
@@ -214,16 +214,8 @@ internal static class LoneWriterProfileDriver
     private static void Report(string what, List<double> lat)
     {
         var s = lat.Order().ToArray();
-        double P(double q) => s[Math.Min(s.Length - 1, (int)(q * s.Length))];
+        double P(double q) => ProfileStats.Quantile(s, q);
         Console.WriteLine($"{what}: n={s.Length} mean {s.Average():F1} us, p50 {P(0.5):F1}, p90 {P(0.9):F1}, p99 {P(0.99):F1}, min {s[0]:F1}");
-    }
-
-    private static (double User, double Kernel) ProcCpu()
-    {
-        // /proc/self/stat fields 14 and 15 (utime, stime) in clock ticks (100 per second), after the ")" of the name.
-        var stat = File.ReadAllText("/proc/self/stat");
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (double.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) * 10, double.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture) * 10);
     }
 
     private static int FsyncOf(SafeFileHandle h) => Fsync((int)h.DangerousGetHandle());

@@ -24,20 +24,19 @@ internal static class SessionProfileDriver
         {
             Loop(bench, inFlight, TimeSpan.FromSeconds(warmup), null);
             if (args.Length > 3) File.WriteAllText(args[3], Environment.ProcessId.ToString());
-            var (cpu0, gc0, alloc0) = (ProcCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
+            var (cpu0, gc0, alloc0) = (ProfileStats.ProcessCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
             var latencies = new List<(double Whole, double Server)>();
             var wall = Stopwatch.StartNew();
             Loop(bench, inFlight, TimeSpan.FromSeconds(measure), latencies);
             var seconds = wall.Elapsed.TotalSeconds;
-            var (cpu1, gc1, alloc1) = (ProcCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
+            var (cpu1, gc1, alloc1) = (ProfileStats.ProcessCpu(), GcCounts(), GC.GetTotalAllocatedBytes(precise: false));
             var n = latencies.Count;
             var whole = latencies.Select(l => l.Whole).Order().ToArray();
             var server = latencies.Select(l => l.Server).Order().ToArray();
-            double P(double[] sorted, double q) => sorted[Math.Min(n - 1, (int)(q * n))];
             Console.WriteLine($"in-flight {inFlight}: {n} sessions in {seconds:F1} s = {n / seconds:F1} sessions/s");
             Console.WriteLine($"cpu ms/session: user {(cpu1.User - cpu0.User) / n:F2} kernel {(cpu1.Kernel - cpu0.Kernel) / n:F2} total {(cpu1.User + cpu1.Kernel - cpu0.User - cpu0.Kernel) / n:F2}; cores busy {(cpu1.User + cpu1.Kernel - cpu0.User - cpu0.Kernel) / 1000 / seconds:F2}");
-            Console.WriteLine($"wall ms/session: p50 {P(whole, 0.5):F2} p90 {P(whole, 0.9):F2} p99 {P(whole, 0.99):F2} min {whole[0]:F2}");
-            Console.WriteLine($"waiting for the node (assertions made outside the clock), ms/session: p50 {P(server, 0.5):F2} p90 {P(server, 0.9):F2} p99 {P(server, 0.99):F2} min {server[0]:F2}");
+            Console.WriteLine($"wall ms/session: p50 {ProfileStats.Quantile(whole, 0.5):F2} p90 {ProfileStats.Quantile(whole, 0.9):F2} p99 {ProfileStats.Quantile(whole, 0.99):F2} min {whole[0]:F2}");
+            Console.WriteLine($"waiting for the node (assertions made outside the clock), ms/session: p50 {ProfileStats.Quantile(server, 0.5):F2} p90 {ProfileStats.Quantile(server, 0.9):F2} p99 {ProfileStats.Quantile(server, 0.99):F2} min {server[0]:F2}");
             Console.WriteLine($"gc gen0/1/2: {gc1.G0 - gc0.G0}/{gc1.G1 - gc0.G1}/{gc1.G2 - gc0.G2}; allocated {(alloc1 - alloc0) / n / 1024.0:F0} KiB/session");
         }
         finally
@@ -59,14 +58,6 @@ internal static class SessionProfileDriver
                     lock (latencies) latencies.Add((Stopwatch.GetElapsedTime(start).TotalMilliseconds, server.TotalMilliseconds));
             }
         })).GetAwaiter().GetResult();
-    }
-
-    /// <summary>User and kernel CPU milliseconds of this process, fields 14 and 15 of /proc/self/stat (clock ticks of 10 ms).</summary>
-    private static (double User, double Kernel) ProcCpu()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) * 10.0, long.Parse(fields[12]) * 10.0);
     }
 
     private static (int G0, int G1, int G2) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
