@@ -45,6 +45,7 @@ public class ClusterConfigTests
         Assert.That(c.Cluster.SeedNodes, Is.EqualTo(new[] { ("127.0.0.1", 5001), ("127.0.0.1", 5003) }));
     }
 
+    [TestCase("""{ "Cluster": { "SeedNodes": [ "127.0.0.1:4051" ], "JoinTimeoutSeconds": 0 } }""", "Cluster:JoinTimeoutSeconds", "from 1 to 86400, got '0'")]
     [TestCase("""{ "Cluster": { "Port": 4051 } }""", "Cluster:SeedNodes", "lists no seed node")]
     [TestCase("""{ "Cluster": { "SeedNodes": [ "akka.tcp://mpcsign@127.0.0.1:4051" ] } }""", "Cluster:SeedNodes", "must be \"host:port\"")]
     [TestCase("""{ "Cluster": { "SeedNodes": [ "127.0.0.1:0" ] } }""", "Cluster:SeedNodes", "from 1 to 65535")]
@@ -55,6 +56,35 @@ public class ClusterConfigTests
         using var dir = new TempDir();
         var e = Assert.Throws<ConfigException>(() => Load(Write(dir, json)));
         Assert.That(e!.Message, Does.StartWith(key).And.Contain(problem));
+    }
+
+    [Test]
+    public void JoinTimeout_DefaultsTo120Seconds_FileAndEnvironmentSetIt()
+    {
+        using var dir = new TempDir();
+        var file = Write(dir, """{ "Cluster": { "SeedNodes": [ "127.0.0.1:4051" ], "JoinTimeoutSeconds": 30 } }""");
+        Assert.That(Load(ClusterMembers.ConfigFile("ca")).Cluster!.JoinTimeout, Is.EqualTo(TimeSpan.FromSeconds(120)));
+        Assert.That(Load(file).Cluster!.JoinTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(Load(file, ("MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS", "45")).Cluster!.JoinTimeout, Is.EqualTo(TimeSpan.FromSeconds(45)));
+    }
+
+    /// <summary>
+    /// Akka retries a join forever; a member no seed answers gives up after Cluster:JoinTimeoutSeconds, says why on one
+    /// line and exits 75 (EX_TEMPFAIL) for its supervisor to start it again, instead of waiting silently with no role served.
+    /// </summary>
+    [Test]
+    public void Member_WhoseSeedNeverAnswers_ExitsAfterTheJoinTimeout_SayingWhy()
+    {
+        using var cluster = new ClusterMembers([("MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS", "3")]);
+        // the seed (authn) is never started: its port is free, nothing answers there
+        cluster.Start("ca");
+        var (code, output) = cluster.WaitExitedWithOutput("ca", TimeSpan.FromSeconds(60));
+        Assert.That(code, Is.EqualTo(75), output);
+        var said = output.Split('\n').Where(l => l.StartsWith("mpcsign: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(said, Has.Length.EqualTo(1), output);
+        Assert.That(said[0], Does.StartWith("mpcsign: node ca did not become Up in the cluster within 3 s (Cluster:JoinTimeoutSeconds) joining through " + cluster.SeedNodes + ": ")
+            .And.EndWith("then start it again (a supervisor restarts it)"));
+        Assert.That(output, Does.Not.Contain(" is up").And.Not.Contain("   at "), "never up, no stack trace");
     }
 
     [Test]

@@ -19,6 +19,13 @@ public sealed class ClusterMembers : IDisposable
     /// <summary>How long a member may take to report it is up.</summary>
     public static readonly TimeSpan UpWithin = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// How long a restarted member may take to come up or exit (<see cref="WaitUpRestartingOnExit"/>): a member the cluster
+    /// never lets in gives up after its join timeout (the kill campaign sets 60 s) and then runs its coordinated shutdown
+    /// (at most the host's 30 s) before it exits.
+    /// </summary>
+    public static readonly TimeSpan UpOrExitWithin = TimeSpan.FromSeconds(150);
+
     private readonly ConcurrentDictionary<string, Member> _running = new();
     private readonly Dictionary<string, int> _ports;
 
@@ -117,7 +124,8 @@ public sealed class ClusterMembers : IDisposable
     /// <summary>
     /// As a process supervisor would (systemd's Restart=on-failure): waits until <paramref name="member"/> is up, and
     /// when its process exits first (downed while it rejoined, e.g. welcomed by a seed that was killed before it told
-    /// anyone, so the rest of the cluster ignores it until its split-brain resolver downs it) starts it again, at most
+    /// anyone, so the rest of the cluster ignores it until its split-brain resolver downs it or its join timeout ends its
+    /// wait) starts it again, at most
     /// <paramref name="restarts"/> times. Returns the exit codes and last output lines of the restarts it made.
     /// </summary>
     public IReadOnlyList<string> WaitUpRestartingOnExit(string member, int restarts)
@@ -126,10 +134,10 @@ public sealed class ClusterMembers : IDisposable
         while (true)
         {
             var m = _running[member];
-            var done = Task.WaitAny([m.Up.Task, m.Process.WaitForExitAsync()], UpWithin);
+            var done = Task.WaitAny([m.Up.Task, m.Process.WaitForExitAsync()], UpOrExitWithin);
             if (done == 0) return made;
             if (done != 1 || made.Count >= restarts)
-                Assert.Fail($"member {member} did not come up within {UpWithin.TotalSeconds} s (exited: {m.Process.HasExited}; " +
+                Assert.Fail($"member {member} did not come up within {UpOrExitWithin.TotalSeconds} s (exited: {m.Process.HasExited}; " +
                     $"restarted {made.Count} times after exiting):\n{m.Output}");
             m.Process.WaitForExit(); // flushes the asynchronous output readers
             made.Add($"exit {m.Process.ExitCode}: {string.Join(" | ", m.Output.Split('\n').TakeLast(2))}");
@@ -140,14 +148,18 @@ public sealed class ClusterMembers : IDisposable
     }
 
     /// <summary>Waits until <paramref name="member"/>'s process has exited by itself (a crash step) and forgets it.</summary>
-    public int WaitExited(string member, TimeSpan within)
+    public int WaitExited(string member, TimeSpan within) => WaitExitedWithOutput(member, within).ExitCode;
+
+    /// <summary>As <see cref="WaitExited"/>, with everything the member printed.</summary>
+    public (int ExitCode, string Output) WaitExitedWithOutput(string member, TimeSpan within)
     {
         var m = _running[member];
         if (!m.Process.WaitForExit(within)) Assert.Fail($"member {member} was expected to exit within {within.TotalSeconds} s:\n{m.Output}");
+        m.Process.WaitForExit(); // flushes the asynchronous output readers
         _running.TryRemove(member, out _);
-        var code = m.Process.ExitCode;
+        var result = (m.Process.ExitCode, m.Output);
         m.Process.Dispose();
-        return code;
+        return result;
     }
 
     /// <summary>kill -9.</summary>

@@ -35,6 +35,9 @@ public class PostgresClusterTests
         [
             ("MPCSIGN_SERVICE_TIMEOUT_SECONDS", "8"), ("MPCSIGN_ALLOW_SIMULATED_ATTESTATION", "true"),
             ("MPCSIGN_CLUSTER_STABLE_AFTER_SECONDS", "10"),
+            // a restarted member the cluster never lets in (welcomed by a member killed before it told the others) gives up
+            // and exits, and the campaign's supervisor starts it again (ClusterMembers.UpOrExitWithin)
+            ("MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS", "60"),
             // the whole cluster on this test database (the files name a server on port 5432; members without a store open none)
             (StorageOptions.ProviderVariable, "postgresql"), (StorageOptions.ConnectionVariable, _database.ConnectionString),
         ], "postgresql", "coordinator-2")

@@ -15,6 +15,12 @@ internal static class NodeCommand
     /// <summary>Exit code when the cluster removed this member (downed by the split-brain resolver or an operator).</summary>
     public const int Downed = 1;
 
+    /// <summary>
+    /// Exit code when this member did not become Up within Cluster:JoinTimeoutSeconds (sysexits' EX_TEMPFAIL: starting it
+    /// again may well succeed, as a supervisor does).
+    /// </summary>
+    public const int NotJoined = 75;
+
     public static Command Build()
     {
         var cmd = new Command("node", "Run a node serving gRPC (every role), or with a Cluster section in --config one member of a cluster (see config/cluster/)");
@@ -41,7 +47,17 @@ internal static class NodeCommand
         {
             ctx.Out.WriteLine($"node {config.NodeName} ({string.Join(", ", config.Roles)}) at {node.SelfAddress}; joining through " +
                 string.Join(", ", config.Cluster!.SeedNodes.Select(s => $"{s.Host}:{s.Port}")));
-            var up = await Task.WhenAny(node.WhenUp, stop.Task, node.System.WhenTerminated);
+            var joinTimeout = config.Cluster.JoinTimeout;
+            var joinDeadline = Task.Delay(joinTimeout);
+            var up = await Task.WhenAny(node.WhenUp, stop.Task, node.System.WhenTerminated, joinDeadline);
+            if (up == joinDeadline)
+            {
+                ctx.Error.WriteLine($"mpcsign: node {config.NodeName} did not become Up in the cluster within {joinTimeout.TotalSeconds:0} s " +
+                    $"(Cluster:JoinTimeoutSeconds) joining through {string.Join(", ", config.Cluster.SeedNodes.Select(s => $"{s.Host}:{s.Port}"))}: " +
+                    $"no seed answered, or the cluster that answered did not let it in; check that a seed node runs and can reach " +
+                    $"{node.SelfAddress}, then start it again (a supervisor restarts it)");
+                return NotJoined;
+            }
             if (up == node.WhenUp) ctx.Out.WriteLine($"node {config.NodeName} is up");
             await Task.WhenAny(stop.Task, node.System.WhenTerminated);
             // The generic host's console lifetime also hears the signal and may have run the shutdown first.

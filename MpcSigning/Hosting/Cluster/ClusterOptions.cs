@@ -29,6 +29,17 @@ public sealed record ClusterOptions(string Hostname, int Port, IReadOnlyList<(st
     /// <summary>How often each side re-attests a live link (MPCSIGN_LINK_REATTEST_SECONDS, Cluster:ReattestSeconds; default 600).</summary>
     public TimeSpan ReattestInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long <c>mpcsign node</c> waits to become Up in the cluster before it gives up and exits for its supervisor to
+    /// start it again (MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS, Cluster:JoinTimeoutSeconds; default 120). Akka retries a join
+    /// forever; a member that no seed answers, or that a cluster welcomed and never moved to Up (welcomed by a member that
+    /// died before telling the others), would otherwise wait silently, with no role served.
+    /// </summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(DefaultJoinTimeoutSeconds);
+
+    /// <summary>Default of <see cref="JoinTimeout"/>, in seconds.</summary>
+    public const int DefaultJoinTimeoutSeconds = 120;
+
     /// <summary>The Cluster section, or null when the configuration has none (single-process node).</summary>
     public static ClusterOptions? Load(IConfiguration c, Func<string, string?> env)
     {
@@ -53,10 +64,13 @@ public sealed record ClusterOptions(string Hostname, int Port, IReadOnlyList<(st
         var caDir = env("MPCSIGN_LINK_CA_DIR") is { Length: > 0 } d ? ("MPCSIGN_LINK_CA_DIR", d) : ("Cluster:LinkCaDir", section["LinkCaDir"]);
         var reattest = env("MPCSIGN_LINK_REATTEST_SECONDS") is { Length: > 0 } r ? ("MPCSIGN_LINK_REATTEST_SECONDS", r)
             : ("Cluster:ReattestSeconds", section["ReattestSeconds"]);
+        var join = env("MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS") is { Length: > 0 } j ? ("MPCSIGN_CLUSTER_JOIN_TIMEOUT_SECONDS", j)
+            : ("Cluster:JoinTimeoutSeconds", section["JoinTimeoutSeconds"]);
         return new ClusterOptions(hostname, port, seeds, TimeSpan.FromSeconds(stableSeconds))
         {
             LinkCaDir = string.IsNullOrWhiteSpace(caDir.Item2) ? null : FullPath(caDir.Item1, caDir.Item2),
             ReattestInterval = TimeSpan.FromSeconds(reattest.Item2 is null ? 600 : Whole(reattest.Item1, reattest.Item2, 1, 24 * 3600)),
+            JoinTimeout = TimeSpan.FromSeconds(join.Item2 is null ? DefaultJoinTimeoutSeconds : Whole(join.Item1, join.Item2, 1, 24 * 3600)),
         };
     }
 
