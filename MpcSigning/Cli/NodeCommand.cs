@@ -45,15 +45,15 @@ internal static class NodeCommand
         var node = await ClusterNode.StartAsync(config, DataDirectory.Open(ctx.DataDir), TimeProvider.System);
         try
         {
-            ctx.Out.WriteLine($"node {config.NodeName} ({string.Join(", ", config.Roles)}) at {node.SelfAddress}; joining through " +
-                string.Join(", ", config.Cluster!.SeedNodes.Select(s => $"{s.Host}:{s.Port}")));
+            var seeds = string.Join(", ", config.Cluster!.SeedNodes.Select(s => $"{s.Host}:{s.Port}"));
+            ctx.Out.WriteLine($"node {config.NodeName} ({string.Join(", ", config.Roles)}) at {node.SelfAddress}; joining through {seeds}");
             var joinTimeout = config.Cluster.JoinTimeout;
             var joinDeadline = Task.Delay(joinTimeout);
             var up = await Task.WhenAny(node.WhenUp, stop.Task, node.System.WhenTerminated, joinDeadline);
             if (up == joinDeadline)
             {
                 ctx.Error.WriteLine($"mpcsign: node {config.NodeName} did not become Up in the cluster within {joinTimeout.TotalSeconds:0} s " +
-                    $"(Cluster:JoinTimeoutSeconds) joining through {string.Join(", ", config.Cluster.SeedNodes.Select(s => $"{s.Host}:{s.Port}"))}: " +
+                    $"(Cluster:JoinTimeoutSeconds) joining through {seeds}: " +
                     $"no seed answered, or the cluster that answered did not let it in; check that a seed node runs and can reach " +
                     $"{node.SelfAddress}, then start it again (a supervisor restarts it)");
                 return NotJoined;
